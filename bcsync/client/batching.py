@@ -1,0 +1,113 @@
+"""Splitting writes into the batch sizes BigCommerce accepts and collecting partial results."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from .errors import AuthError, BigCommerceError, Unreachable, parse_error_body
+
+__all__ = ["BatchItemError", "BatchResult", "chunked", "run_batches"]
+
+logger = logging.getLogger("bcsync.client")
+
+T = TypeVar("T")
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@dataclass
+class BatchItemError:
+    """Why one input item was not (fully) written.
+
+    `partial` is True for 207 Multi-Status: the record was saved but part of it (inventory,
+    URL...) was not; such records also appear in `BatchResult.succeeded`.
+    """
+
+    item: dict[str, Any]
+    status: int | None
+    title: str
+    errors: dict[str, str] = field(default_factory=dict)
+    transient: bool = False
+    partial: bool = False
+    error: BigCommerceError | None = None
+
+
+@dataclass
+class BatchResult:
+    succeeded: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[BatchItemError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def transaction_ids(self) -> list[str]:
+        """For inventory adjustments: one transaction id per accepted chunk."""
+        return [str(r["transaction_id"]) for r in self.succeeded if "transaction_id" in r]
+
+
+# A chunk sender returns (records written, problem object of a 207 or None).
+ChunkSender = Callable[[list[dict[str, Any]]], tuple[list[dict[str, Any]], Any]]
+
+
+def run_batches(
+    items: Sequence[dict[str, Any]] | Iterable[dict[str, Any]],
+    size: int,
+    send: ChunkSender,
+    *,
+    what: str,
+) -> BatchResult:
+    """Send `items` in chunks of `size`; one failing chunk does not stop the others.
+
+    An auth failure or an unreachable API is the same for every chunk, so the remaining items
+    are marked failed with that error instead of each burning a full retry cycle.
+    """
+    result = BatchResult()
+    chunks = list(chunked(items, size))
+    for index, chunk in enumerate(chunks):
+        try:
+            written, problem = send(chunk)
+        except BigCommerceError as exc:
+            logger.warning("%s batch %d/%d failed: %s", what, index + 1, len(chunks), exc)
+            for item in chunk:
+                result.failed.append(_item_error(item, exc))
+            if isinstance(exc, AuthError | Unreachable):
+                for rest in chunks[index + 1 :]:
+                    result.failed.extend(_item_error(item, exc) for item in rest)
+                break
+            continue
+        result.succeeded.extend(written)
+        if problem:
+            title, _, errors = parse_error_body(problem)
+            status = problem.get("status", 207) if isinstance(problem, dict) else 207
+            logger.warning("%s batch %d/%d partially failed: %s %s", what, index + 1,
+                           len(chunks), title, errors)  # fmt: skip
+            result.failed.extend(
+                BatchItemError(item=item, status=status, title=title, errors=errors, partial=True)
+                for item in chunk
+            )
+    return result
+
+
+def _item_error(item: dict[str, Any], exc: BigCommerceError) -> BatchItemError:
+    return BatchItemError(
+        item=item,
+        status=exc.status,
+        title=exc.title,
+        errors=exc.errors,
+        transient=exc.transient,
+        error=exc,
+    )

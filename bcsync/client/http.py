@@ -1,0 +1,252 @@
+"""The one place that sends HTTP to BigCommerce: session, retries, rate limit, logging, errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import requests
+import urllib3.exceptions
+from requests.adapters import HTTPAdapter
+
+from .errors import (
+    TRANSIENT_5XX,
+    BigCommerceError,
+    ServerError,
+    Unreachable,
+    error_from_response,
+)
+from .ratelimit import LocalBudget, RateBudget, RateLimitState
+
+__all__ = ["HttpCore", "path_template"]
+
+logger = logging.getLogger("bcsync.client")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+_NUMERIC_SEGMENT = re.compile(r"/\d+(?=/|$)")
+# Backoff: full jitter over an exponentially growing ceiling (AWS architecture blog).
+BACKOFF_BASE_S = 0.5
+BACKOFF_CAP_S = 30.0
+# Never sleep longer than this for one budget wait, so a bad clock can't park a worker.
+MAX_BUDGET_WAIT_S = 60.0
+
+
+def path_template(path: str) -> str:
+    """`/v3/catalog/products/123/images/4` -> `/v3/catalog/products/{id}/images/{id}`."""
+    return _NUMERIC_SEGMENT.sub("/{id}", path.split("?", 1)[0])
+
+
+def _failed_before_send(exc: requests.RequestException) -> bool:
+    """True when the request provably never reached the server (safe to repeat any method)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.ConnectionError) or isinstance(exc, requests.ReadTimeout):
+        return False
+    reason: Any = exc.args[0] if exc.args else None
+    if isinstance(reason, urllib3.exceptions.MaxRetryError):
+        reason = reason.reason
+    return isinstance(
+        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
+    )
+
+
+class HttpCore:
+    """Session plus the request loop. Resource modules call `request()` / `get_json()`."""
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        store_hash: str,
+        access_token: str,
+        timeout: tuple[float, float] | float,
+        max_retries: int,
+        max_retry_seconds: float,
+        budget: RateBudget | None,
+        session: requests.Session | None,
+        user_agent: str,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: Callable[[float, float], float] = random.uniform,
+    ) -> None:
+        self.base_url = f"{api_url.rstrip('/')}/stores/{store_hash}"
+        self.store_hash = store_hash
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.max_retry_seconds = max_retry_seconds
+        self.budget: RateBudget = budget if budget is not None else LocalBudget(clock=clock)
+        self.sleep = sleep
+        self.clock = clock
+        self.rng = rng
+        self.request_count = 0
+        self.last_rate_limit = RateLimitState()
+        self._token = access_token
+        if session is None:
+            session = requests.Session()
+            # Retries are ours (they need the rate-limit and POST rules), so urllib3 does none.
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+        self.session = session
+        self._headers = {
+            "X-Auth-Token": access_token,
+            "Accept": "application/json",
+            "User-Agent": user_agent,
+        }
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- the loop -----------------------------------------------------------------------------
+
+    def _backoff(self, attempt: int) -> float:
+        return self.rng(0.0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2**attempt)))
+
+    def _wait_for_budget(self) -> None:
+        while (wait := self.budget.acquire()) > 0:
+            logger.debug("rate budget low, waiting %.2fs", wait)
+            self.sleep(min(wait, MAX_BUDGET_WAIT_S))
+
+    def _retry_wait_429(self, state: RateLimitState, attempt: int) -> float:
+        if state.reset_ms is not None:
+            return state.reset_ms / 1000.0
+        if state.retry_after_s is not None:
+            return state.retry_after_s
+        # A 429 without headers means platform load, not our quota.
+        return self._backoff(attempt)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> requests.Response:
+        """Send one logical request, retrying what is safe to retry; return a 2xx response.
+
+        Retried: 429 (any method: the request was not processed), failures before the request
+        was sent (any method), and 5xx / timeouts / resets for idempotent methods only. POST
+        is never repeated once it may have reached the server.
+        """
+        method = method.upper()
+        url = self.base_url + path
+        headers = dict(self._headers)
+        data = None
+        if json_body is not None:
+            headers["Content-Type"] = "application/json"
+            data = json.dumps(json_body, separators=(",", ":"), default=str)
+        retryable_sent = method in IDEMPOTENT_METHODS
+        started = self.clock()
+        attempt = 0
+        while True:
+            self._wait_for_budget()
+            t0 = time.perf_counter()
+            failure: BigCommerceError
+            wait: float
+            try:
+                resp = self.session.request(
+                    method, url, params=params, data=data, headers=headers, timeout=self.timeout
+                )
+            except requests.RequestException as exc:
+                before_send = _failed_before_send(exc)
+                if not before_send:
+                    self.request_count += 1
+                self._log(method, path, f"ERR {type(exc).__name__}", t0)
+                if not isinstance(
+                    exc, requests.ConnectionError | requests.Timeout | requests.ChunkedEncodingError
+                ):
+                    raise
+                failure = Unreachable(
+                    f"{type(exc).__name__} talking to BigCommerce",
+                    method=method,
+                    path=path,
+                    request_sent=not before_send,
+                )
+                failure.__cause__ = exc
+                if not (before_send or retryable_sent):
+                    raise failure from exc
+                wait = self._backoff(attempt)
+            else:
+                self.request_count += 1
+                state = RateLimitState.from_headers(resp.headers)
+                if state.known:
+                    self.last_rate_limit = state
+                    self.budget.update(state)
+                self._log(method, path, resp.status_code, t0, state.requests_left)
+                if resp.status_code < 300:
+                    return resp
+                failure = error_from_response(resp, method=method, path=path)
+                if resp.status_code == 429:
+                    wait = self._retry_wait_429(state, attempt)
+                elif resp.status_code in TRANSIENT_5XX and retryable_sent:
+                    wait = self._backoff(attempt)
+                else:
+                    raise failure
+            attempt += 1
+            elapsed = self.clock() - started
+            if attempt > self.max_retries or elapsed + wait > self.max_retry_seconds:
+                failure.detail = f"{failure.detail} (gave up after {attempt} attempts)".strip()
+                raise failure
+            logger.info(
+                "retrying %s %s in %.2fs (attempt %d/%d): %s",
+                method, path_template(path), wait, attempt, self.max_retries,
+                failure.title,
+            )  # fmt: skip
+            self.sleep(wait)
+
+    def _log(
+        self, method: str, path: str, status: int | str, t0: float, left: int | None = None
+    ) -> None:
+        ms = (time.perf_counter() - t0) * 1000
+        logger.info(
+            "%s %s %s %.0fms left=%s",
+            method, path_template(path), status, ms, "?" if left is None else left,
+            extra={
+                "bc_method": method,
+                "bc_path": path_template(path),
+                "bc_status": status,
+                "bc_elapsed_ms": round(ms),
+                "bc_requests_left": left,
+            },
+        )  # fmt: skip
+
+    # -- helpers for resources ----------------------------------------------------------------
+
+    def get_json(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return parse_json(self.request("GET", path, params=params), "GET", path)
+
+    def send_json(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        resp = self.request(method, path, params=params, json_body=body)
+        return parse_json(resp, method.upper(), path)
+
+    def __repr__(self) -> str:
+        return f"HttpCore(base_url={self.base_url!r})"
+
+
+def parse_json(resp: requests.Response, method: str = "", path: str = "") -> Any:
+    """Body as JSON; None for 204 / empty bodies (V2 lists answer 204 when empty)."""
+    if resp.status_code == 204 or not resp.content:
+        return None
+    try:
+        return resp.json()
+    except ValueError as exc:
+        raise ServerError(
+            "Response is not JSON",
+            status=resp.status_code,
+            detail=resp.text[:200],
+            method=method,
+            path=path,
+        ) from exc

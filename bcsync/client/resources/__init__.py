@@ -1,0 +1,1 @@
+"""Endpoint groups, mixed into BigCommerceClient. Each method names the spec path it calls."""

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from ..http import HttpCore
+
+logger = logging.getLogger("bcsync.client")
+
+
+class Resource:
+    """What every endpoint group needs from the client."""
+
+    _http: HttpCore
+
+
+def csv(values: Iterable[str] | str) -> str:
+    return values if isinstance(values, str) else ",".join(values)
+
+
+def data_of(body: Any) -> Any:
+    """The `data` member of a V3 envelope (None-safe)."""
+    return body.get("data") if isinstance(body, dict) else body
+
+
+def warn_multi_status(body: Any, *, what: str) -> None:
+    """A 207 on a single write: the record was saved, part of it wasn't. Don't lose that."""
+    if isinstance(body, dict) and isinstance(body.get("errors"), dict) and body["errors"]:
+        logger.warning("%s partially failed (207): %s", what, body["errors"])

@@ -1,0 +1,59 @@
+"""Orders (V2): bare JSON arrays, page/limit paging, 204 for an empty list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..paging import Page, flatten, walk_v2
+from .base import Resource
+
+ORDERS = "/v2/orders"
+# The orders spec states no maximum; 250 is the V2 maximum documented elsewhere
+# (customers.v2 addresses) and what BigCommerce enforces across V2.
+MAX_V2_PAGE = 250
+
+
+class OrdersMixin(Resource):
+    def iter_order_pages(
+        self, *, filters: Mapping[str, Any] | None = None, limit: int = MAX_V2_PAGE
+    ) -> Iterator[Page]:
+        """GET /v2/orders (filters: status_id, min/max_date_modified, min_id, sort, …)."""
+        return walk_v2(self._http, ORDERS, filters, limit=limit)
+
+    def iter_orders(
+        self, *, filters: Mapping[str, Any] | None = None, limit: int = MAX_V2_PAGE
+    ) -> Iterator[dict[str, Any]]:
+        """GET /v2/orders, record by record."""
+        return flatten(self.iter_order_pages(filters=filters, limit=limit))
+
+    def get_order(self, order_id: int) -> dict[str, Any]:
+        """GET /v2/orders/{order_id}"""
+        return self._http.get_json(f"{ORDERS}/{int(order_id)}")
+
+    def update_order_status(self, order_id: int, status_id: int) -> dict[str, Any]:
+        """PUT /v2/orders/{order_id} with only `status_id`."""
+        return self._http.send_json("PUT", f"{ORDERS}/{int(order_id)}", {"status_id": status_id})
+
+    def iter_order_products(self, order_id: int) -> Iterator[dict[str, Any]]:
+        """GET /v2/orders/{order_id}/products"""
+        path = f"{ORDERS}/{int(order_id)}/products"
+        return flatten(walk_v2(self._http, path, None, limit=MAX_V2_PAGE))
+
+    def list_order_shipping_addresses(self, order_id: int) -> list[dict[str, Any]]:
+        """GET /v2/orders/{order_id}/shipping_addresses"""
+        path = f"{ORDERS}/{int(order_id)}/shipping_addresses"
+        return list(flatten(walk_v2(self._http, path, None, limit=MAX_V2_PAGE)))
+
+    def list_order_statuses(self) -> list[dict[str, Any]]:
+        """GET /v2/order_statuses"""
+        return self._http.get_json("/v2/order_statuses") or []
+
+    def count_orders(self) -> int:
+        """GET /v2/orders/count (`count`; per-status counts are in `order_counts_by_status`)."""
+        return int((self._http.get_json(f"{ORDERS}/count") or {}).get("count", 0))
+
+    def order_counts_by_status(self) -> dict[int, int]:
+        """GET /v2/orders/count → {status_id: count}."""
+        body = self._http.get_json(f"{ORDERS}/count") or {}
+        return {int(s["id"]): int(s.get("count", 0)) for s in body.get("statuses", [])}
