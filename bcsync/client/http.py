@@ -13,6 +13,7 @@ from typing import Any
 import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
+from requests.exceptions import ChunkedEncodingError
 
 from .errors import (
     TRANSIENT_5XX,
@@ -159,7 +160,7 @@ class HttpCore:
                     self.request_count += 1
                 self._log(method, path, f"ERR {type(exc).__name__}", t0)
                 if not isinstance(
-                    exc, requests.ConnectionError | requests.Timeout | requests.ChunkedEncodingError
+                    exc, requests.ConnectionError | requests.Timeout | ChunkedEncodingError
                 ):
                     raise
                 failure = Unreachable(

@@ -86,3 +86,10 @@ def rate_headers(left: int, reset_ms: int = 10_000, quota: int = 150) -> dict[st
         "X-Rate-Limit-Time-Window-Ms": "30000",
         "X-Rate-Limit-Requests-Quota": str(quota),
     }
+
+
+def query(params: dict[str, str], *, strict: bool = True) -> list[Any]:
+    """A responses matcher list for exact query parameters."""
+    from responses import matchers
+
+    return [matchers.query_param_matcher(params, strict_match=strict)]

@@ -9,7 +9,7 @@ from responses import matchers
 from bcsync.client import BigCommerceClient, Page
 from bcsync.client.paging import encode_params
 
-from .conftest import BASE, v3_list
+from .conftest import BASE, query, v3_list
 
 PRODUCTS = f"{BASE}/v3/catalog/products"
 ORDERS = f"{BASE}/v2/orders"
@@ -24,8 +24,8 @@ def test_it_walks_all_v3_pages_and_stops_at_total_pages(mocked, client: BigComme
         mocked.get(
             PRODUCTS,
             json=v3_list(items, page=page, total_pages=3, total=510),
-            match=[matchers.query_param_matcher({"page": str(page), "limit": "250"}, strict_match=False)],
-        )  # fmt: skip
+            match=query({"page": str(page), "limit": "250"}, strict=False),
+        )
 
     pages = list(client.iter_product_pages(include=()))
 
@@ -111,7 +111,7 @@ def test_it_sends_a_full_timestamp_for_a_plain_date():
 
 def test_it_refuses_naive_datetimes():
     with pytest.raises(ValueError, match="naive"):
-        encode_params({"date_modified:min": datetime(2025, 1, 15)})  # noqa: DTZ001
+        encode_params({"date_modified:min": datetime(2025, 1, 15)})
 
 
 def test_it_sends_v2_dates_as_rfc2822(mocked, client):
@@ -130,8 +130,8 @@ def test_it_sends_v2_dates_as_rfc2822(mocked, client):
 
 
 def test_it_ends_v2_paging_on_204(mocked, client):
-    mocked.get(ORDERS, json=products(1, 250), match=[matchers.query_param_matcher({"page": "1", "limit": "250"})])  # fmt: skip
-    mocked.get(ORDERS, body=b"", status=204, match=[matchers.query_param_matcher({"page": "2", "limit": "250"})])  # fmt: skip
+    mocked.get(ORDERS, json=products(1, 250), match=query({"page": "1", "limit": "250"}))
+    mocked.get(ORDERS, body=b"", status=204, match=query({"page": "2", "limit": "250"}))
 
     pages = list(client.iter_order_pages())
 
