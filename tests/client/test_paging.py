@@ -66,10 +66,12 @@ def test_it_asks_for_the_largest_product_page_and_the_sync_includes(mocked, clie
     mocked.get(
         PRODUCTS,
         json=v3_list([]),
-        match=[matchers.query_param_matcher(
-            {"page": "1", "limit": "250", "include": "variants,images,custom_fields"}
-        )],
-    )  # fmt: skip
+        match=[
+            matchers.query_param_matcher(
+                {"page": "1", "limit": "250", "include": "variants,images,custom_fields"}
+            )
+        ],
+    )
 
     list(client.iter_product_pages())
 
@@ -89,17 +91,27 @@ def test_it_encodes_filters(mocked, client):
     mocked.get(
         PRODUCTS,
         json=v3_list([]),
-        match=[matchers.query_param_matcher({
-            "page": "1", "limit": "250",
-            "id:in": "1,2,3",
-            "sku:in": "A-1,B-2",
-            "date_modified:min": "2025-01-15T00:03:17Z",
-            "is_visible": "true",
-        })],
-    )  # fmt: skip
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "page": "1",
+                    "limit": "250",
+                    "id:in": "1,2,3",
+                    "sku:in": "A-1,B-2",
+                    "date_modified:min": "2025-01-15T00:03:17Z",
+                    "is_visible": "true",
+                }
+            )
+        ],
+    )
 
-    filters = {"id:in": [1, 2, 3], "sku:in": ("A-1", "B-2"), "date_modified:min": since,
-               "is_visible": True, "name": None}  # fmt: skip
+    filters = {
+        "id:in": [1, 2, 3],
+        "sku:in": ("A-1", "B-2"),
+        "date_modified:min": since,
+        "is_visible": True,
+        "name": None,
+    }
     list(client.iter_product_pages(include=(), filters=filters))
 
 
@@ -119,11 +131,17 @@ def test_it_sends_v2_dates_as_rfc2822(mocked, client):
         ORDERS,
         body=b"",
         status=204,
-        match=[matchers.query_param_matcher({
-            "page": "1", "limit": "250", "status_id": "11",
-            "min_date_modified": "Wed, 15 Jan 2025 00:03:17 +0000",
-        })],
-    )  # fmt: skip
+        match=[
+            matchers.query_param_matcher(
+                {
+                    "page": "1",
+                    "limit": "250",
+                    "status_id": "11",
+                    "min_date_modified": "Wed, 15 Jan 2025 00:03:17 +0000",
+                }
+            )
+        ],
+    )
 
     since = datetime(2025, 1, 15, 0, 3, 17, tzinfo=UTC)
     list(client.iter_order_pages(filters={"status_id": 11, "min_date_modified": since}))

@@ -179,10 +179,12 @@ def redis_client() -> Iterator[object]:
 def test_redis_budget_is_shared_between_two_clients(mocked, redis_client, fake_time: FakeTime):
     prefix = redis_client.test_prefix  # type: ignore[attr-defined]
     # Two clients as two worker processes would build them: separate budget objects, one key.
-    first = make_client(fake_time, budget=RedisBudget(redis_client, prefix, "abc123",
-                                                      clock=fake_time.clock))  # fmt: skip
-    second = make_client(fake_time, budget=RedisBudget(redis_client, prefix, "abc123",
-                                                       clock=fake_time.clock))  # fmt: skip
+    first = make_client(
+        fake_time, budget=RedisBudget(redis_client, prefix, "abc123", clock=fake_time.clock)
+    )
+    second = make_client(
+        fake_time, budget=RedisBudget(redis_client, prefix, "abc123", clock=fake_time.clock)
+    )
     mocked.get(TIME, json={"time": 1}, headers=rate_headers(left=2, reset_ms=6000))
     mocked.get(TIME, json={"time": 1}, headers=rate_headers(left=149, reset_ms=30_000))
 
