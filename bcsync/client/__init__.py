@@ -12,6 +12,7 @@ from .errors import (
     PayloadTooLarge,
     RateLimited,
     ServerError,
+    UnexpectedResponse,
     Unreachable,
     ValidationError,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "RedisBudget",
     "ServerError",
     "StoreInfo",
+    "UnexpectedResponse",
     "Unreachable",
     "ValidationError",
     "Webhook",

@@ -93,8 +93,14 @@ def run_batches(
         if problem:
             title, _, errors = parse_error_body(problem)
             status = problem.get("status", 207) if isinstance(problem, dict) else 207
-            logger.warning("%s batch %d/%d partially failed: %s %s", what, index + 1,
-                           len(chunks), title, errors)  # fmt: skip
+            logger.warning(
+                "%s batch %d/%d partially failed: %s %s",
+                what,
+                index + 1,
+                len(chunks),
+                title,
+                errors,
+            )
             result.failed.extend(
                 BatchItemError(item=item, status=status, title=title, errors=errors, partial=True)
                 for item in chunk

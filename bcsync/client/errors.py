@@ -21,6 +21,7 @@ __all__ = [
     "PayloadTooLarge",
     "RateLimited",
     "ServerError",
+    "UnexpectedResponse",
     "Unreachable",
     "ValidationError",
     "error_from_response",
@@ -126,6 +127,10 @@ class Unreachable(BigCommerceError):
     """Connection error or timeout (after retries, or a POST that may have been sent)."""
 
     transient = True
+
+
+class UnexpectedResponse(BigCommerceError):
+    """A 2xx whose body does not have the shape the spec documents."""
 
 
 def _stringify(value: Any) -> str:

@@ -194,28 +194,30 @@ class HttpCore:
             if attempt > self.max_retries or elapsed + wait > self.max_retry_seconds:
                 failure.detail = f"{failure.detail} (gave up after {attempt} attempts)".strip()
                 raise failure
+            template = path_template(path)
             logger.info(
                 "retrying %s %s in %.2fs (attempt %d/%d): %s",
-                method, path_template(path), wait, attempt, self.max_retries,
-                failure.title,
-            )  # fmt: skip
+                *(method, template, wait, attempt, self.max_retries, failure.title),
+            )
             self.sleep(wait)
 
     def _log(
         self, method: str, path: str, status: int | str, t0: float, left: int | None = None
     ) -> None:
         ms = (time.perf_counter() - t0) * 1000
+        template = path_template(path)
+        shown_left = "?" if left is None else left
         logger.info(
             "%s %s %s %.0fms left=%s",
-            method, path_template(path), status, ms, "?" if left is None else left,
+            *(method, template, status, ms, shown_left),
             extra={
                 "bc_method": method,
-                "bc_path": path_template(path),
+                "bc_path": template,
                 "bc_status": status,
                 "bc_elapsed_ms": round(ms),
                 "bc_requests_left": left,
             },
-        )  # fmt: skip
+        )
 
     # -- helpers for resources ----------------------------------------------------------------
 

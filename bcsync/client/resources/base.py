@@ -4,6 +4,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
+from ..errors import UnexpectedResponse
 from ..http import HttpCore
 
 logger = logging.getLogger("bcsync.client")
@@ -28,3 +29,17 @@ def warn_multi_status(body: Any, *, what: str) -> None:
     """A 207 on a single write: the record was saved, part of it wasn't. Don't lose that."""
     if isinstance(body, dict) and isinstance(body.get("errors"), dict) and body["errors"]:
         logger.warning("%s partially failed (207): %s", what, body["errors"])
+
+
+def as_record(value: Any, *, what: str) -> dict[str, Any]:
+    """Check that a response (or its `data`) is one JSON object."""
+    if not isinstance(value, dict):
+        raise UnexpectedResponse(
+            f"expected one {what} object, got {type(value).__name__}", status=200
+        )
+    return value
+
+
+def record_of(body: Any, *, what: str) -> dict[str, Any]:
+    """The single record in a V3 `{"data": {...}, "meta": {}}` envelope."""
+    return as_record(data_of(body), what=what)

@@ -8,7 +8,7 @@ from typing import Any
 from ..batching import BatchResult, run_batches
 from ..idempotent import create_or_find
 from ..paging import Page, flatten, walk_v3
-from .base import Resource, data_of, warn_multi_status
+from .base import Resource, data_of, record_of, warn_multi_status
 
 PRODUCTS = "/v3/catalog/products"
 VARIANTS = "/v3/catalog/variants"
@@ -61,7 +61,8 @@ class CatalogMixin(Resource):
     ) -> dict[str, Any]:
         """GET /v3/catalog/products/{product_id}"""
         params = {"include": ",".join(include)} if include else None
-        return data_of(self._http.get_json(f"{PRODUCTS}/{int(product_id)}", params))
+        body = self._http.get_json(f"{PRODUCTS}/{int(product_id)}", params)
+        return record_of(body, what="product")
 
     def find_product(
         self, *, sku: str | None = None, name: str | None = None
@@ -86,7 +87,7 @@ class CatalogMixin(Resource):
         def create() -> dict[str, Any]:
             body = self._http.send_json("POST", PRODUCTS, dict(payload))
             warn_multi_status(body, what="create product")
-            return data_of(body)
+            return record_of(body, what="product")
 
         def lookup() -> dict[str, Any] | None:
             return self.find_product(sku=payload.get("sku"), name=payload.get("name"))
@@ -97,7 +98,7 @@ class CatalogMixin(Resource):
         """PUT /v3/catalog/products/{product_id}"""
         body = self._http.send_json("PUT", f"{PRODUCTS}/{int(product_id)}", dict(payload))
         warn_multi_status(body, what=f"update product {product_id}")
-        return data_of(body)
+        return record_of(body, what="product")
 
     def delete_product(self, product_id: int) -> None:
         """DELETE /v3/catalog/products/{product_id}"""
@@ -139,7 +140,7 @@ class CatalogMixin(Resource):
         def create() -> dict[str, Any]:
             body = self._http.send_json("POST", path, dict(payload))
             warn_multi_status(body, what=f"create variant of product {product_id}")
-            return data_of(body)
+            return record_of(body, what="variant")
 
         def lookup() -> dict[str, Any] | None:
             sku = payload.get("sku")
@@ -157,7 +158,7 @@ class CatalogMixin(Resource):
         path = f"{PRODUCTS}/{int(product_id)}/variants/{int(variant_id)}"
         body = self._http.send_json("PUT", path, dict(payload))
         warn_multi_status(body, what=f"update variant {variant_id}")
-        return data_of(body)
+        return record_of(body, what="variant")
 
     def update_variants(self, items: Sequence[Mapping[str, Any]]) -> BatchResult:
         """PUT /v3/catalog/variants (batch), 50 per request.
@@ -211,7 +212,8 @@ class CatalogMixin(Resource):
         """POST /v3/catalog/brands (409 DuplicateName if taken; looked up by name if lost)."""
 
         def create() -> dict[str, Any]:
-            return data_of(self._http.send_json("POST", "/v3/catalog/brands", dict(payload)))
+            body = self._http.send_json("POST", "/v3/catalog/brands", dict(payload))
+            return record_of(body, what="brand")
 
         def lookup() -> dict[str, Any] | None:
             page = next(self.iter_brand_pages({"name": payload.get("name")}, limit=1))
@@ -233,14 +235,14 @@ class CatalogMixin(Resource):
         repeat fails with 409/422 rather than duplicating.
         """
         path = f"{PRODUCTS}/{int(product_id)}/custom-fields"
-        return data_of(self._http.send_json("POST", path, dict(payload)))
+        return record_of(self._http.send_json("POST", path, dict(payload)), what="custom field")
 
     def update_custom_field(
         self, product_id: int, field_id: int, payload: Mapping[str, Any]
     ) -> dict[str, Any]:
         """PUT /v3/catalog/products/{product_id}/custom-fields/{custom_field_id}"""
         path = f"{PRODUCTS}/{int(product_id)}/custom-fields/{int(field_id)}"
-        return data_of(self._http.send_json("PUT", path, dict(payload)))
+        return record_of(self._http.send_json("PUT", path, dict(payload)), what="custom field")
 
     def delete_custom_field(self, product_id: int, field_id: int) -> None:
         """DELETE /v3/catalog/products/{product_id}/custom-fields/{custom_field_id}"""
@@ -255,4 +257,5 @@ class CatalogMixin(Resource):
         if len(image_url) > 255:
             raise ValueError("image_url is limited to 255 characters")
         path = f"{PRODUCTS}/{int(product_id)}/images"
-        return data_of(self._http.send_json("POST", path, {**fields, "image_url": image_url}))
+        body = self._http.send_json("POST", path, {**fields, "image_url": image_url})
+        return record_of(body, what="image")

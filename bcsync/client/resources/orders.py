@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..paging import Page, flatten, walk_v2
-from .base import Resource
+from .base import Resource, as_record
 
 ORDERS = "/v2/orders"
 # The orders spec states no maximum; 250 is the V2 maximum documented elsewhere
@@ -29,11 +29,12 @@ class OrdersMixin(Resource):
 
     def get_order(self, order_id: int) -> dict[str, Any]:
         """GET /v2/orders/{order_id}"""
-        return self._http.get_json(f"{ORDERS}/{int(order_id)}")
+        return as_record(self._http.get_json(f"{ORDERS}/{int(order_id)}"), what="order")
 
     def update_order_status(self, order_id: int, status_id: int) -> dict[str, Any]:
         """PUT /v2/orders/{order_id} with only `status_id`."""
-        return self._http.send_json("PUT", f"{ORDERS}/{int(order_id)}", {"status_id": status_id})
+        body = self._http.send_json("PUT", f"{ORDERS}/{int(order_id)}", {"status_id": status_id})
+        return as_record(body, what="order")
 
     def iter_order_products(self, order_id: int) -> Iterator[dict[str, Any]]:
         """GET /v2/orders/{order_id}/products"""

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from .base import Resource
+from .base import Resource, as_record
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class StoreInfo:
 class StoreMixin(Resource):
     def store_information(self) -> StoreInfo:
         """GET /v2/store"""
-        return StoreInfo.from_api(self._http.get_json("/v2/store") or {})
+        return StoreInfo.from_api(as_record(self._http.get_json("/v2/store"), what="store"))
 
     def server_time(self) -> datetime:
         """GET /v2/time (`{"time": <unix seconds>}`); also a cheap credentials check."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..idempotent import create_or_find
 from ..paging import flatten, walk_v3
-from .base import Resource, data_of
+from .base import Resource, record_of
 
 HOOKS = "/v3/hooks"
 
@@ -69,7 +69,8 @@ class WebhooksMixin(Resource):
             payload["headers"] = dict(headers)
 
         def create() -> Webhook:
-            return Webhook.from_api(data_of(self._http.send_json("POST", HOOKS, payload)))
+            body = self._http.send_json("POST", HOOKS, payload)
+            return Webhook.from_api(record_of(body, what="webhook"))
 
         def lookup() -> Webhook | None:
             found = self.iter_webhooks({"scope": scope, "destination": destination})
@@ -80,7 +81,7 @@ class WebhooksMixin(Resource):
     def update_webhook(self, webhook_id: int, payload: Mapping[str, Any]) -> Webhook:
         """PUT /v3/hooks/{webhook_id}"""
         body = self._http.send_json("PUT", f"{HOOKS}/{int(webhook_id)}", dict(payload))
-        return Webhook.from_api(data_of(body))
+        return Webhook.from_api(record_of(body, what="webhook"))
 
     def delete_webhook(self, webhook_id: int) -> None:
         """DELETE /v3/hooks/{webhook_id}"""
