@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_roles(**kwargs) -> None:
+    from .roles import roles_ensure
+
+    roles_ensure()
+
+
+class BcsyncConfig(AppConfig):
+    name = "bcsync"
+    verbose_name = "BigCommerce sync"
+
+    def ready(self) -> None:
+        # After every app's permissions exist (post_migrate runs per app; the last run wins).
+        post_migrate.connect(_ensure_roles, dispatch_uid="bcsync.roles")

@@ -1,0 +1,60 @@
+"""Staff roles as Django groups. Kept in step on every migrate, so a new permission lands in
+the role that needs it without a hand edit in the admin."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+SYNC_OPERATOR = "Sync operator"
+CATALOG_EDITOR = "Catalog editor"
+SETTINGS_ADMIN = "Settings admin"
+
+_CATALOG_MODELS = (
+    "item", "variant", "stocklevel", "bundlecomponent", "department", "vendor", "brand",
+    "location", "customfielddefinition", "customfieldvalue",
+)
+_BEAT_MODELS = ("periodictask", "intervalschedule", "crontabschedule", "solarschedule",
+                "clockedschedule")
+
+
+def _crud(app: str, models: tuple[str, ...]) -> list[str]:
+    return [f"{app}.{verb}_{m}" for m in models for verb in ("add", "change", "delete", "view")]
+
+
+def _view(app: str, models: tuple[str, ...]) -> list[str]:
+    return [f"{app}.view_{m}" for m in models]
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    SYNC_OPERATOR: [
+        "bcsync.run_sync",
+        "bcsync.view_syncsettings",
+        *_view("catalog", _CATALOG_MODELS),
+    ],
+    CATALOG_EDITOR: _crud("catalog", _CATALOG_MODELS),
+    SETTINGS_ADMIN: [
+        "bcsync.view_syncsettings",
+        "bcsync.change_syncsettings",
+        *_crud("django_celery_beat", _BEAT_MODELS),
+        *_view("catalog", _CATALOG_MODELS),
+    ],
+}
+
+
+def roles_ensure(extra: dict[str, list[str]] | None = None) -> dict[str, Group]:
+    """Create the role groups and give each exactly its permissions (those that exist yet)."""
+    wanted = {**ROLE_PERMISSIONS}
+    for role, perms in (extra or {}).items():
+        wanted[role] = [*wanted.get(role, []), *perms]
+    groups = {}
+    for role, names in wanted.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        perms = []
+        for name in names:
+            app_label, codename = name.split(".", 1)
+            perms.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(perms)
+        groups[role] = group
+    return groups

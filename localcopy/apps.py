@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LocalcopyConfig(AppConfig):
+    name = "localcopy"
+    verbose_name = "Local copy of BigCommerce"

@@ -1,0 +1,85 @@
+"""Shared fixtures: personas for each staff role and a small catalog to work on.
+
+Personas, as in healthchecks' tests: alice is a superuser, bob a sync operator, carol a
+catalog editor, dave a settings admin. Each logs in through the real session machinery.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+
+from bcsync.roles import CATALOG_EDITOR, SETTINGS_ADMIN, SYNC_OPERATOR, roles_ensure
+from catalog.models import Department, Item, Location, StockLevel, Vendor
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PASSWORD = "correct horse battery staple"
+
+
+def _persona(username: str, role: str | None = None, *, superuser: bool = False) -> User:
+    user = User.objects.create_user(username, f"{username}@example.com", PASSWORD,
+                                    is_staff=True, is_superuser=superuser)
+    if role:
+        roles_ensure()
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return _persona("alice", superuser=True)
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return _persona("bob", SYNC_OPERATOR)
+
+
+@pytest.fixture
+def carol(db) -> User:
+    return _persona("carol", CATALOG_EDITOR)
+
+
+@pytest.fixture
+def dave(db) -> User:
+    return _persona("dave", SETTINGS_ADMIN)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def department(db) -> Department:
+    return Department.objects.create(name="Test garments")
+
+
+@pytest.fixture
+def vendor(db) -> Vendor:
+    return Vendor.default()
+
+
+@pytest.fixture
+def store_location(db) -> Location:
+    return Location.objects.create(code="TESTLOC", name="Test shop")
+
+
+@pytest.fixture
+def item(department, vendor, store_location) -> Item:
+    item = Item.objects.create(sku="TEE001", name="Organic Tee", price=Decimal("19.99"),
+                               department=department, vendor=vendor, upc="012345678905")
+    item.locations.add(store_location)
+    StockLevel.objects.create(item=item, location=store_location, on_hand=5)
+    return item
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashing costs a third of a second per persona; tests check roles, not hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
