@@ -7,6 +7,7 @@ method and path) but never the access token: requests are identified by path onl
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import requests
@@ -183,24 +184,22 @@ def parse_error_body(body: Any) -> tuple[str, str, dict[str, str]]:
     return title, detail, errors
 
 
-def _duplicate_kind(title: str, errors: dict[str, str]) -> type[Conflict]:
-    def says_duplicate(text: str) -> bool:
-        text = text.lower()
-        return any(w in text for w in ("duplicate", "already exists", "already in use", "unique"))
+_DUPLICATE_WORDING = re.compile(r"duplicate|already exists|already in use|not unique|unique", re.I)
+_FIELD_WORD = re.compile(r"\b(name|sku)\b", re.I)
 
-    t = title.lower()
-    if says_duplicate(t):
-        if "sku" in t:
-            return DuplicateSku
-        if "name" in t:
-            return DuplicateName
-    for key, msg in errors.items():
-        blob = f"{key} {msg}".lower()
-        if says_duplicate(blob):
-            if "sku" in blob:
-                return DuplicateSku
-            if "name" in blob:
-                return DuplicateName
+
+def _duplicate_kind(title: str, errors: dict[str, str]) -> type[Conflict]:
+    """DuplicateName / DuplicateSku from BigCommerce's wording (not a documented contract).
+
+    The first of "name"/"sku" mentioned wins, so a quoted value such as "product name 'SKU
+    box' is a duplicate" still reads as a name clash.
+    """
+    for text in (title, *(f"{key} {msg}" for key, msg in errors.items())):
+        if not _DUPLICATE_WORDING.search(text):
+            continue
+        field = _FIELD_WORD.search(text)
+        if field:
+            return DuplicateSku if field.group(1).lower() == "sku" else DuplicateName
     return Conflict
 
 

@@ -9,6 +9,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import requests
 import urllib3.exceptions
@@ -137,6 +138,10 @@ class HttpCore:
         """
         method = method.upper()
         url = self.base_url + path
+        if params:
+            # Keep `:` and `,` literal (`id:in=1,2,3`) as the API docs write them; both are
+            # legal in a query string, and `+` or spaces in dates still get escaped.
+            url += "?" + urlencode(params, safe=":,", quote_via=quote)
         headers = dict(self._headers)
         data = None
         if json_body is not None:
@@ -152,7 +157,7 @@ class HttpCore:
             wait: float
             try:
                 resp = self.session.request(
-                    method, url, params=params, data=data, headers=headers, timeout=self.timeout
+                    method, url, data=data, headers=headers, timeout=self.timeout
                 )
             except requests.RequestException as exc:
                 before_send = _failed_before_send(exc)

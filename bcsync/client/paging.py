@@ -47,7 +47,8 @@ def _as_utc(value: datetime | date) -> datetime:
 
 def iso_timestamp(value: datetime | date) -> str:
     """`2025-01-15T00:03:17Z`: the full timestamp V3 date filters need."""
-    return _as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: %Y drops the zero padding of years before 1000 on glibc.
+    return _as_utc(value).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def rfc2822_timestamp(value: datetime | date) -> str:

@@ -245,3 +245,12 @@ def test_redis_budget_keys_are_per_store(redis_client, fake_time):
 
     assert busy.acquire() == 5.0
     assert idle.acquire() == 0.0
+
+
+def test_redis_budget_accepts_a_url(redis_client, fake_time):
+    prefix = redis_client.test_prefix  # type: ignore[attr-defined]
+    budget = RedisBudget("redis://127.0.0.1:6379/0", prefix, "s4", clock=fake_time.clock)
+    budget.update(RateLimitState(requests_left=0, reset_ms=2000))
+
+    assert budget.acquire() == 2.0
+    assert redis_client.exists(budget.key)

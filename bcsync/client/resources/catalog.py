@@ -191,6 +191,10 @@ class CatalogMixin(Resource):
         """GET /v3/catalog/categories (deprecated by BigCommerce, still supported)."""
         return walk_v3(self._http, "/v3/catalog/categories", filters, limit=limit)
 
+    def iter_categories(self, filters: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """GET /v3/catalog/trees/categories, record by record."""
+        return flatten(self.iter_tree_category_pages(filters))
+
     def create_categories(self, items: Sequence[Mapping[str, Any]]) -> BatchResult:
         """POST /v3/catalog/trees/categories; items need `name` and `tree_id` or `parent_id`."""
 
@@ -207,6 +211,10 @@ class CatalogMixin(Resource):
     ) -> Iterator[Page]:
         """GET /v3/catalog/brands"""
         return walk_v3(self._http, "/v3/catalog/brands", filters, limit=limit)
+
+    def iter_brands(self, filters: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """GET /v3/catalog/brands, record by record."""
+        return flatten(self.iter_brand_pages(filters))
 
     def create_brand(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """POST /v3/catalog/brands (409 DuplicateName if taken; looked up by name if lost)."""

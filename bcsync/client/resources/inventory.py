@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..batching import BatchResult, run_batches
-from ..paging import Page, walk_v3
+from ..paging import Page, flatten, walk_v3
 from .base import Resource
 
 ADJUSTMENTS_PER_REQUEST = 2000  # "Limit of 2000 items for payload length"
@@ -20,6 +20,10 @@ class InventoryMixin(Resource):
     ) -> Iterator[Page]:
         """GET /v3/inventory/locations"""
         return walk_v3(self._http, "/v3/inventory/locations", filters, limit=limit)
+
+    def iter_locations(self, filters: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """GET /v3/inventory/locations, record by record."""
+        return flatten(self.iter_location_pages(filters))
 
     def iter_inventory_item_pages(
         self,
@@ -38,6 +42,12 @@ class InventoryMixin(Resource):
         else:
             path = f"/v3/inventory/locations/{int(location_id)}/items"
         return walk_v3(self._http, path, filters, limit=limit)
+
+    def iter_inventory_items(
+        self, *, location_id: int | None = None, filters: Mapping[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Records of `iter_inventory_item_pages`."""
+        return flatten(self.iter_inventory_item_pages(location_id=location_id, filters=filters))
 
     def _adjust(
         self, method: str, path: str, items: Sequence[Mapping[str, Any]], reason: str | None
