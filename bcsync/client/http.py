@@ -8,6 +8,8 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -41,6 +43,15 @@ MAX_BUDGET_WAIT_S = 60.0
 def path_template(path: str) -> str:
     """`/v3/catalog/products/123/images/4` -> `/v3/catalog/products/{id}/images/{id}`."""
     return _NUMERIC_SEGMENT.sub("/{id}", path.split("?", 1)[0])
+
+
+def _json_default(value: Any) -> Any:
+    # Prices come from the POS as Decimal; BigCommerce wants JSON numbers, not strings.
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _failed_before_send(exc: requests.RequestException) -> bool:
@@ -143,10 +154,13 @@ class HttpCore:
             # legal in a query string, and `+` or spaces in dates still get escaped.
             url += "?" + urlencode(params, safe=":,", quote_via=quote)
         headers = dict(self._headers)
-        data = None
+        data: bytes | None = None
         if json_body is not None:
             headers["Content-Type"] = "application/json"
-            data = json.dumps(json_body, separators=(",", ":"), default=str)
+            # Bytes, not str: http.client encodes a str body as Latin-1 and would choke on "€".
+            data = json.dumps(
+                json_body, separators=(",", ":"), ensure_ascii=False, default=_json_default
+            ).encode("utf-8")
         retryable_sent = method in IDEMPOTENT_METHODS
         started = self.clock()
         attempt = 0

@@ -7,6 +7,7 @@ remembers that so the next request can wait for the reset instead of earning a 4
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 __all__ = ["LocalBudget", "RateBudget", "RateLimitState", "RedisBudget"]
+
+logger = logging.getLogger("bcsync.client")
 
 
 def _int_header(headers: Mapping[str, str], name: str) -> int | None:
@@ -184,10 +187,13 @@ class RedisBudget:
         reserve: int = 2,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if isinstance(redis_client_or_url, str):
-            import redis  # imported lazily: only processes that share a budget need it
+        import redis  # imported lazily: only processes that share a budget need it
 
-            redis_client_or_url = redis.Redis.from_url(redis_client_or_url)
+        if isinstance(redis_client_or_url, str):
+            redis_client_or_url = redis.Redis.from_url(
+                redis_client_or_url, socket_timeout=2, socket_connect_timeout=2
+            )
+        self._redis_error: type[Exception] = redis.RedisError
         self._redis = redis_client_or_url
         self.key = f"{key_prefix}:ratelimit:{store_hash}"
         self.reserve = reserve
@@ -199,12 +205,23 @@ class RedisBudget:
         return int(self._clock() * 1000)
 
     def acquire(self) -> float:
-        wait_ms = self._acquire(keys=[self.key], args=[self._now_ms(), self.reserve])
+        try:
+            wait_ms = self._acquire(keys=[self.key], args=[self._now_ms(), self.reserve])
+        except self._redis_error as exc:
+            # Fail open: without Redis we still honour 429s, we just lose the early slow-down.
+            logger.warning("rate budget unavailable (%s); sending without it", exc)
+            return 0.0
         return int(wait_ms) / 1000.0
 
     def update(self, state: RateLimitState) -> None:
         if state.requests_left is None or state.reset_ms is None:
             return
+        try:
+            self._send_update(state)
+        except self._redis_error as exc:
+            logger.warning("rate budget unavailable (%s); state not shared", exc)
+
+    def _send_update(self, state: RateLimitState) -> None:
         self._update(
             keys=[self.key],
             args=[

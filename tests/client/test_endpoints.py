@@ -227,3 +227,21 @@ def test_api_url_default_is_bigcommerce():
 
     assert client._http.base_url == "https://api.bigcommerce.com/stores/h"
     assert client.api_url != API_URL
+
+
+def test_it_sends_decimal_prices_as_json_numbers(mocked, client):
+    from decimal import Decimal
+
+    mocked.put(f"{BASE}/v3/catalog/products/1", json={"data": {"id": 1}})
+
+    client.update_product(1, {"price": Decimal("19.90")})
+
+    assert mocked.calls[0].request.body == b'{"price":19.9}'
+
+
+def test_it_sends_utf8_json(mocked, client):
+    mocked.post(f"{BASE}/v3/catalog/brands", json={"data": {"id": 1, "name": "Café €"}})
+
+    client.create_brand({"name": "Café €"})
+
+    assert mocked.calls[0].request.body == '{"name":"Café €"}'.encode()

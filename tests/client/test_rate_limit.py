@@ -254,3 +254,16 @@ def test_redis_budget_accepts_a_url(redis_client, fake_time):
 
     assert budget.acquire() == 2.0
     assert redis_client.exists(budget.key)
+
+
+def test_redis_budget_fails_open_when_redis_is_down(fake_time, caplog):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    budget = RedisBudget(f"redis://127.0.0.1:{port}/0", "bcsync-test", "s5", clock=fake_time.clock)
+
+    assert budget.acquire() == 0.0
+    budget.update(RateLimitState(requests_left=1, reset_ms=1000))
+    assert "rate budget unavailable" in caplog.text
