@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 
 from .models import (
@@ -66,7 +66,14 @@ class ItemAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Item]:
-        return super().get_queryset(request).annotate(_on_hand=Sum("stock_levels__on_hand"))
+        # A subquery, not Sum() over a join: search joins variants, which would multiply a sum.
+        on_hand = (
+            StockLevel.objects.filter(item=OuterRef("pk"))
+            .values("item")
+            .annotate(total=Sum("on_hand"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(_on_hand=Subquery(on_hand))
 
     @admin.display(description="On hand", ordering="_on_hand")
     def on_hand(self, obj: Item) -> int:

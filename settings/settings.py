@@ -113,7 +113,6 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Redis and Celery -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -81,3 +81,13 @@ def test_a_settings_admin_may_change_schedules(dave):
     assert not dave.has_perm("bcsync.run_sync")
     response = client_for(dave).get(reverse("admin:django_celery_beat_periodictask_changelist"))
     assert response.status_code == 200
+
+
+def test_on_hand_column_is_not_multiplied_by_a_variant_search(alice, demo):
+    from catalog.models import Item, StockLevel
+
+    item = Item.objects.get(sku="DEMO0042")
+    expected = sum(StockLevel.objects.filter(item=item).values_list("on_hand", flat=True))
+    response = client_for(alice).get(reverse("admin:catalog_item_changelist"), {"q": "DEMO0042"})
+    [row] = response.context["cl"].result_list
+    assert row._on_hand == expected

@@ -1,0 +1,50 @@
+"""No Docker engine runs here, so the compose file is checked against the settings instead."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS_SOURCE = "\n".join(p.read_text() for p in (ROOT / "settings").glob("*.py"))
+ENV_READ = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', SETTINGS_SOURCE)) | set(
+    re.findall(r'dev_secret\(\s*"([A-Z_]+)"', SETTINGS_SOURCE)
+)
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_the_stack_has_its_services():
+    assert set(compose()["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+
+
+def test_app_services_only_set_variables_the_settings_read():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        unknown = set(env) - ENV_READ
+        assert not unknown, f"{name} sets variables settings never read: {unknown}"
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["REDIS_URL"].startswith("redis://redis:")
+
+
+def test_env_example_names_only_real_variables_and_the_required_secrets():
+    names = {line.split("=", 1)[0] for line in (ROOT / ".env.example").read_text().splitlines()
+             if line and not line.startswith("#")}
+    assert names <= ENV_READ, names - ENV_READ
+    assert {"SECRET_KEY", "FIELD_ENCRYPTION_KEY", "DEBUG"} <= names
+
+
+def test_the_web_service_runs_gunicorn_and_collects_static_files():
+    command = compose()["services"]["web"]["command"]
+    assert "gunicorn settings.wsgi:application" in command
+    assert "collectstatic" in command
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in SETTINGS_SOURCE
+
+
+def test_the_readme_documents_every_variable():
+    readme = (ROOT / "README.md").read_text()
+    missing = {name for name in ENV_READ if f"`{name}`" not in readme}
+    assert not missing, f"README's configuration table lacks {sorted(missing)}"
