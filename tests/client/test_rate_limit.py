@@ -158,16 +158,22 @@ def test_local_budget_is_thread_safe(fake_time):
 # -- RedisBudget against the real Redis on this machine ------------------------------------
 
 
+def redis_url() -> str:
+    # CI hands each run its own Redis database through REDIS_URL.
+    return os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
 @pytest.fixture
 def redis_client() -> Iterator[object]:
     redis = pytest.importorskip("redis")
-    conn = redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1)
+    url = redis_url()
+    conn = redis.Redis.from_url(url, socket_connect_timeout=1)
     try:
         conn.ping()
     except redis.exceptions.ConnectionError as exc:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis at 127.0.0.1:6379 is required in CI: {exc}")
-        pytest.skip(f"Redis at 127.0.0.1:6379 not reachable: {exc}")
+            pytest.fail(f"Redis at {url} is required in CI: {exc}")
+        pytest.skip(f"Redis at {url} not reachable: {exc}")
     prefix = f"bcsync-test-{uuid.uuid4().hex}"
     conn.test_prefix = prefix  # type: ignore[attr-defined]
     yield conn
@@ -249,7 +255,7 @@ def test_redis_budget_keys_are_per_store(redis_client, fake_time):
 
 def test_redis_budget_accepts_a_url(redis_client, fake_time):
     prefix = redis_client.test_prefix  # type: ignore[attr-defined]
-    budget = RedisBudget("redis://127.0.0.1:6379/0", prefix, "s4", clock=fake_time.clock)
+    budget = RedisBudget(redis_url(), prefix, "s4", clock=fake_time.clock)
     budget.update(RateLimitState(requests_left=0, reset_ms=2000))
 
     assert budget.acquire() == 2.0
