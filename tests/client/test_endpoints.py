@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bcsync.client import BigCommerceClient, StoreInfo, Webhook
+from bcsync.client import BigCommerceClient, NotFound, StoreInfo, Webhook
 
 from .conftest import API_URL, BASE, STORE, TOKEN, query, v3_list
 
@@ -245,3 +245,24 @@ def test_it_sends_utf8_json(mocked, client):
     client.create_brand({"name": "Café €"})
 
     assert mocked.calls[0].request.body == '{"name":"Café €"}'.encode()
+
+
+def test_deleting_an_absent_product_is_done(mocked, client):
+    not_found = {"status": 404, "title": "Product not found"}
+    mocked.delete(f"{BASE}/v3/catalog/products/5", status=404, json=not_found)
+    mocked.delete(f"{BASE}/v3/catalog/products/6", status=404, json=not_found)
+
+    client.delete_product(5)
+    with pytest.raises(NotFound):
+        client.delete_product(6, missing_ok=False)
+
+
+def test_a_delete_whose_answer_was_lost_is_retried_and_counts_as_done(mocked, client):
+    import requests
+
+    mocked.delete(f"{BASE}/v3/hooks/4", body=requests.ReadTimeout())
+    mocked.delete(f"{BASE}/v3/hooks/4", status=404, json={"status": 404, "title": "Not found"})
+
+    client.delete_webhook(4)
+
+    assert len(mocked.calls) == 2

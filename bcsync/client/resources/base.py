@@ -4,7 +4,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from ..errors import UnexpectedResponse
+from ..errors import NotFound, UnexpectedResponse
 from ..http import HttpCore
 
 logger = logging.getLogger("bcsync.client")
@@ -14,6 +14,15 @@ class Resource:
     """What every endpoint group needs from the client."""
 
     _http: HttpCore
+
+    def _delete(self, path: str, *, missing_ok: bool) -> None:
+        # A DELETE whose answer was lost is retried and then meets a 404: the record is gone
+        # either way, which is what the caller asked for.
+        try:
+            self._http.request("DELETE", path)
+        except NotFound:
+            if not missing_ok:
+                raise
 
 
 def csv(values: Iterable[str] | str) -> str:

@@ -100,9 +100,9 @@ class CatalogMixin(Resource):
         warn_multi_status(body, what=f"update product {product_id}")
         return record_of(body, what="product")
 
-    def delete_product(self, product_id: int) -> None:
-        """DELETE /v3/catalog/products/{product_id}"""
-        self._http.request("DELETE", f"{PRODUCTS}/{int(product_id)}")
+    def delete_product(self, product_id: int, *, missing_ok: bool = True) -> None:
+        """DELETE /v3/catalog/products/{product_id} (an already absent product is fine)."""
+        self._delete(f"{PRODUCTS}/{int(product_id)}", missing_ok=missing_ok)
 
     def update_products(self, items: Sequence[Mapping[str, Any]]) -> BatchResult:
         """PUT /v3/catalog/products (batch, each item needs `id`), 10 per request."""
@@ -252,9 +252,12 @@ class CatalogMixin(Resource):
         path = f"{PRODUCTS}/{int(product_id)}/custom-fields/{int(field_id)}"
         return record_of(self._http.send_json("PUT", path, dict(payload)), what="custom field")
 
-    def delete_custom_field(self, product_id: int, field_id: int) -> None:
+    def delete_custom_field(
+        self, product_id: int, field_id: int, *, missing_ok: bool = True
+    ) -> None:
         """DELETE /v3/catalog/products/{product_id}/custom-fields/{custom_field_id}"""
-        self._http.request("DELETE", f"{PRODUCTS}/{int(product_id)}/custom-fields/{int(field_id)}")
+        path = f"{PRODUCTS}/{int(product_id)}/custom-fields/{int(field_id)}"
+        self._delete(path, missing_ok=missing_ok)
 
     # -- images -------------------------------------------------------------------------------
 

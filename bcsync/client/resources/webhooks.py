@@ -83,6 +83,6 @@ class WebhooksMixin(Resource):
         body = self._http.send_json("PUT", f"{HOOKS}/{int(webhook_id)}", dict(payload))
         return Webhook.from_api(record_of(body, what="webhook"))
 
-    def delete_webhook(self, webhook_id: int) -> None:
+    def delete_webhook(self, webhook_id: int, *, missing_ok: bool = True) -> None:
         """DELETE /v3/hooks/{webhook_id}"""
-        self._http.request("DELETE", f"{HOOKS}/{int(webhook_id)}")
+        self._delete(f"{HOOKS}/{int(webhook_id)}", missing_ok=missing_ok)
