@@ -1,0 +1,225 @@
+"""V3 customers (page-based) and V2 customer groups."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import clock
+from .errors import missing_fields, too_many_items, v2_not_found, v3_error
+from .routing import Request, Response, Router, placeholders, v2_page, v3_list, v3_page
+from .store import dumps, loads
+
+if TYPE_CHECKING:
+    from .app import Emulator
+
+WRITABLE = ("email", "first_name", "last_name", "company", "phone", "notes",
+            "tax_exempt_category", "customer_group_id", "registration_ip_address",
+            "accepts_product_review_abandoned_cart_emails", "origin_channel_id", "channel_ids",
+            "store_credit_amounts")
+ADDRESS_FIELDS = ("first_name", "last_name", "company", "address1", "address2", "city",
+                  "state_or_province", "postal_code", "country_code", "phone", "address_type")
+COUNTRIES = {"US": "United States", "GB": "United Kingdom", "FR": "France", "DE": "Germany",
+             "JP": "Japan", "GR": "Greece", "CA": "Canada", "AU": "Australia"}
+
+
+def register(router: Router) -> None:
+    router.add("GET", "/v3/customers", list_customers)
+    router.add("POST", "/v3/customers", post_customers)
+    router.add("PUT", "/v3/customers", put_customers)
+    router.add("DELETE", "/v3/customers", delete_customers)
+    router.add("GET", "/v2/customer_groups", list_groups)
+    router.add("GET", "/v2/customer_groups/count", count_groups)
+    router.add("GET", "/v2/customer_groups/{customer_group_id}", get_group)
+
+
+def customer_view(cid: int, data: dict[str, Any], includes: set[str]) -> dict[str, Any]:
+    addresses = data.get("addresses", [])
+    out = {
+        "id": cid, "email": data["email"], "first_name": data["first_name"],
+        "last_name": data["last_name"], "company": data.get("company", ""),
+        "phone": data.get("phone", ""), "notes": data.get("notes", ""),
+        "tax_exempt_category": data.get("tax_exempt_category", ""),
+        "customer_group_id": data.get("customer_group_id", 0),
+        "registration_ip_address": data.get("registration_ip_address", ""),
+        "date_created": data["date_created"], "date_modified": data["date_modified"],
+        "address_count": len(addresses), "attribute_count": 0,
+        "authentication": {"force_password_reset": False},
+        "accepts_product_review_abandoned_cart_emails": data.get(
+            "accepts_product_review_abandoned_cart_emails", False),
+        "origin_channel_id": data.get("origin_channel_id", 1),
+        "channel_ids": data.get("channel_ids"),
+    }
+    if "addresses" in includes:
+        out["addresses"] = [{**a, "customer_id": cid} for a in addresses]
+    if "storecredit" in includes:
+        out["store_credit_amounts"] = data.get("store_credit_amounts") or [{"amount": 0}]
+    if "attributes" in includes:
+        out["attributes"] = []
+    if "formfields" in includes:
+        out["form_fields"] = []
+    return out
+
+
+def list_customers(emu: Emulator, req: Request) -> Response:
+    where, args = [], []
+    for name, column in (("id:in", "id"), ("customer_group_id:in", "group_id")):
+        if (ids := req.int_csv(name)) is not None:
+            where.append(f"{column} IN ({placeholders(ids) or 'NULL'})")
+            args.extend(ids)
+    if (emails := req.csv("email:in")) is not None:
+        keys = [e.strip().lower() for e in emails]
+        where.append(f"email_key IN ({placeholders(keys) or 'NULL'})")
+        args.extend(keys)
+    for name, column, op in (("date_modified:min", "date_modified", ">="),
+                             ("date_modified:max", "date_modified", "<="),
+                             ("date_created:min", "date_created", ">="),
+                             ("date_created:max", "date_created", "<=")):
+        if (v := req.get(name)) is not None:
+            where.append(f"{column} {op} ?")
+            args.append(clock.iso_z(clock.parse_any(v)))
+    order = "id ASC"
+    if sort := req.get("sort"):
+        field, _, way = sort.partition(":")
+        if field in ("date_created", "date_modified"):
+            order = f"{field} {'DESC' if way == 'desc' else 'ASC'}, id"
+    sql = f" WHERE {' AND '.join(where)}" if where else ""
+    page = v3_page(req, 50, 250)
+    total = emu.store.one(f"SELECT COUNT(*) FROM customers{sql}", args)[0]
+    rows = emu.store.all(f"SELECT id, data FROM customers{sql} ORDER BY {order} LIMIT ? OFFSET ?",
+                         [*args, page.limit, page.offset])
+    includes = set(req.csv("include") or [])
+    filtered = [(cid, d) for cid, raw in rows if _name_match(req, d := loads(raw))]
+    return v3_list([customer_view(cid, d, includes) for cid, d in filtered], page, total)
+
+
+def _name_match(req: Request, data: dict[str, Any]) -> bool:
+    names = req.csv("name:in")
+    full = f"{data['first_name']} {data['last_name']}"
+    return names is None or full in names
+
+
+def _validate(item: Any, index: int, creating: bool) -> None:
+    if not isinstance(item, dict):
+        raise v3_error(422, "JSON data is missing or invalid", {str(index): "must be an object"})
+    if creating:
+        missing = [f for f in ("email", "first_name", "last_name") if not item.get(f)]
+        if missing:
+            raise missing_fields([f"{index}.{f}" for f in missing])
+    elif not item.get("id"):
+        raise missing_fields([f"{index}.id"])
+
+
+def _email_taken(emu: Emulator, email: str, own: int | None) -> None:
+    row = emu.store.one("SELECT id FROM customers WHERE email_key=?", (email.strip().lower(),))
+    if row and row[0] != own:
+        raise v3_error(422, "The email address is already in use by another customer.",
+                       {".customer_create": f"Email address '{email}' is already in use by "
+                                            "another customer."})
+
+
+def create_customer(emu: Emulator, item: dict[str, Any], when: str | None = None) -> int:
+    _email_taken(emu, item["email"], None)
+    cid = emu.store.next_id("customers")
+    stamp = when or clock.iso_z(clock.now())
+    data = {k: item[k] for k in WRITABLE if k in item}
+    data.update(date_created=stamp, date_modified=stamp)
+    data["addresses"] = [_address(emu, a) for a in item.get("addresses") or []]
+    _save(emu, cid, data)
+    emu.emit("store/customer/created", {"type": "customer", "id": cid})
+    return cid
+
+
+def _address(emu: Emulator, raw: dict[str, Any]) -> dict[str, Any]:
+    address = {k: raw.get(k, "") for k in ADDRESS_FIELDS}
+    address["address_type"] = raw.get("address_type") or "residential"
+    address["country"] = COUNTRIES.get(address["country_code"], address["country_code"])
+    address["id"] = emu.store.next_id("customer_addresses")
+    address["form_fields"] = []
+    return address
+
+
+def _save(emu: Emulator, cid: int, data: dict[str, Any]) -> None:
+    emu.store.conn.execute(
+        "INSERT INTO customers(id, email_key, group_id, date_created, date_modified, data)"
+        " VALUES(?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET email_key=excluded.email_key,"
+        " group_id=excluded.group_id, date_modified=excluded.date_modified, data=excluded.data",
+        (cid, data["email"].strip().lower(), data.get("customer_group_id", 0),
+         data["date_created"], data["date_modified"], dumps(data)))
+
+
+def post_customers(emu: Emulator, req: Request) -> Response:
+    body = req.json()
+    items = body if isinstance(body, list) else [body]
+    if len(items) > 10:
+        raise too_many_items(10)
+    for i, item in enumerate(items):
+        _validate(item, i, creating=True)
+    emails = [i["email"].strip().lower() for i in items]
+    if len(set(emails)) != len(emails):
+        raise v3_error(422, "The email address is already in use by another customer.")
+    ids = [create_customer(emu, item) for item in items]
+    return _many(emu, ids)
+
+
+def _many(emu: Emulator, ids: list[int]) -> Response:
+    data = [customer_view(cid, emu.store.get_json("customers", cid) or {}, {"addresses"})
+            for cid in ids]
+    return Response(200, {"data": data, "meta": {}})
+
+
+def put_customers(emu: Emulator, req: Request) -> Response:
+    body = req.json()
+    items = body if isinstance(body, list) else [body]
+    if len(items) > 10:
+        raise too_many_items(10)
+    for i, item in enumerate(items):
+        _validate(item, i, creating=False)
+    for item in items:
+        data = emu.store.get_json("customers", item["id"])
+        if data is None:
+            raise v3_error(422, f"Customer {item['id']} does not exist",
+                           {"id": "unknown customer"})
+        if "email" in item:
+            _email_taken(emu, item["email"], item["id"])
+        data.update({k: item[k] for k in WRITABLE if k in item})
+        previous = data["date_modified"]
+        moved = clock.after(clock.iso(clock.parse_any(previous)))
+        data["date_modified"] = clock.iso_z(moved)
+        _save(emu, item["id"], data)
+        emu.emit("store/customer/updated", {"type": "customer", "id": item["id"]})
+    return _many(emu, [item["id"] for item in items])
+
+
+def delete_customers(emu: Emulator, req: Request) -> Response:
+    ids = req.int_csv("id:in")
+    # Without id:in BigCommerce answers 204 and deletes nothing (DIGEST §12).
+    for cid in ids or []:
+        cur = emu.store.conn.execute("DELETE FROM customers WHERE id=?", (cid,))
+        if cur.rowcount:
+            emu.emit("store/customer/deleted", {"type": "customer", "id": cid})
+    return Response(204)
+
+
+# ---- V2 customer groups ----------------------------------------------------------------
+
+
+def group_view(gid: int, data: dict[str, Any]) -> dict[str, Any]:
+    return {"id": gid, **data}
+
+
+def list_groups(emu: Emulator, req: Request) -> Response:
+    page = v2_page(req)
+    rows = emu.store.all("SELECT id, data FROM customer_groups ORDER BY id LIMIT ? OFFSET ?",
+                         (page.limit, page.offset))
+    return Response(200, [group_view(gid, loads(d)) for gid, d in rows])
+
+
+def count_groups(emu: Emulator, req: Request) -> Response:
+    return Response(200, {"count": emu.store.one("SELECT COUNT(*) FROM customer_groups")[0]})
+
+
+def get_group(emu: Emulator, req: Request) -> Response:
+    data = emu.store.get_json("customer_groups", req.params["customer_group_id"])
+    if data is None:
+        raise v2_not_found()
+    return Response(200, group_view(req.params["customer_group_id"], data))

@@ -1,0 +1,169 @@
+"""HTTP front end: stdlib ThreadingHTTPServer with keep-alive, dispatching through the
+router; applies faults, auth and the rate limit in that order."""
+
+from __future__ import annotations
+
+import json
+import socket
+import struct
+import sys
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from . import control
+from .app import Emulator
+from .errors import ApiError, v2_error, v3_body
+from .routing import Request, Response
+
+WRITE_METHODS = {"POST", "PUT", "DELETE", "PATCH"}
+ERROR_TITLES = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+
+
+class EmulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], emu: Emulator) -> None:
+        super().__init__(address, RequestHandler)
+        self.emu = emu
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "bcemulator"
+    server: EmulatorServer
+
+    def log_message(self, format: str, *args: object) -> None:
+        if getattr(self.server.emu, "verbose", False):
+            sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+
+    # ---- plumbing --------------------------------------------------------------------
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
+        headers = dict(headers or {})
+        data = b""
+        if body is not None and status != 204:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            headers.setdefault("Content-Type", "application/json")
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if status != 204:
+            self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if data:
+            self.wfile.write(data)
+
+    def _reset_connection(self) -> None:
+        """Abort with RST: SO_LINGER (on, 0) then close, so the client sees ECONNRESET."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.rfile.close()  # drop the makefile reference so close() really closes
+            self.connection.close()
+        except OSError:
+            pass
+
+    # ---- dispatch --------------------------------------------------------------------
+
+    def _handle(self) -> None:
+        emu = self.server.emu
+        url = urlsplit(self.path)
+        body = self._read_body()
+        query = parse_qs(url.query, keep_blank_values=True)
+        if url.path.startswith("/_emulator/") or url.path == "/_emulator":
+            status, payload = control.handle(emu, self.command, url.path[len("/_emulator/"):],
+                                             query, body)
+            self._send(status, payload)
+            return
+        prefix = f"/stores/{emu.store_hash}"
+        if not url.path.startswith(prefix + "/"):
+            self._send(404, v3_body(404, "Store not found"))
+            return
+        path = url.path[len(prefix):]
+        template, handler, params = emu.router.match(self.command, path)
+        emu.stats.count(f"{self.command} {template or path}")
+        req = Request(method=self.command, path=path, query=query, body=body, params=params,
+                      headers={k.lower(): v for k, v in self.headers.items()},
+                      template=template or "")
+        fate = emu.faults.draw(self.command in WRITE_METHODS)
+        if fate.delay_ms:
+            time.sleep(fate.delay_ms / 1000)
+        if fate.kind == "reset":
+            self._reset_connection()
+            return
+        if fate.kind == "error":
+            self._send(fate.status, _error_body(req, fate.status, ERROR_TITLES[fate.status]),
+                       emu.ratelimit.peek())
+            return
+        if fate.kind == "rate_limit":
+            self._send(429, _error_body(req, 429, "Too many requests"),
+                       emu.ratelimit.peek(exhausted=True))
+            return
+        if req.headers.get("x-auth-token") != emu.config.token:
+            self._send(401, _unauthorized(req), emu.ratelimit.peek())
+            return
+        allowed, limit_headers = emu.ratelimit.take()
+        if not allowed:
+            self._send(429, _error_body(req, 429, "Too many requests"), limit_headers)
+            return
+        response = self._dispatch(req, handler, template)
+        if fate.kind == "reset_after_write":
+            self._reset_connection()
+            return
+        self._send(response.status, response.body, {**limit_headers, **response.headers})
+
+    def _dispatch(self, req: Request, handler: object, template: str | None) -> Response:
+        emu = self.server.emu
+        if handler is None:
+            if template == "<method not allowed>":
+                return Response(405, _error_body(req, 405, "Method Not Allowed"))
+            return Response(404, _error_body(req, 404, "The requested resource was not found."))
+        emu.begin_events()
+        ok = False
+        try:
+            with emu.store.transaction():
+                response = handler(emu, req)  # type: ignore[operator]
+            ok = True
+        except ApiError as exc:
+            response = Response(exc.status, exc.body, exc.headers)
+        except Exception:  # noqa: BLE001 - an emulator bug: answer 500 like BC, log it
+            traceback.print_exc()
+            response = Response(500, _error_body(req, 500, "Internal Server Error"))
+        finally:
+            emu.end_events(ok)
+        return response
+
+
+def _error_body(req: Request, status: int, title: str) -> object:
+    if req.api == "v2":
+        return v2_error(status, title).body
+    return v3_body(status, title)
+
+
+def _unauthorized(req: Request) -> object:
+    if req.api == "v2":
+        return [{"status": 401, "message": "You are not authorized to access this resource."}]
+    return {"status": 401, "title": "Unauthorized",
+            "type": "/api-docs/getting-started/api-status-codes",
+            "errors": {"X-Auth-Token": "missing or invalid access token"}}
+
+
+def serve(emu: Emulator, host: str, port: int) -> EmulatorServer:
+    server = EmulatorServer((host, port), emu)
+    bound_host, bound_port = server.server_address[:2]
+    emu.public_base = f"http://{bound_host}:{bound_port}/stores/{emu.store_hash}"
+    return server
