@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import responses
 
 from bcsync.client import BigCommerceClient
+
+from .spec_routes import SPECS_DIR, find_route
 
 API_URL = "https://api.example.test"
 STORE = "abc123"
@@ -38,8 +42,15 @@ def fake_time() -> FakeTime:
 
 @pytest.fixture
 def mocked() -> Iterator[responses.RequestsMock]:
+    """The HTTP edge; afterwards, every request made must be an operation in the specs."""
     with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
         yield rsps
+    if not SPECS_DIR.is_dir():
+        return
+    for call in rsps.calls:
+        method = call.request.method or ""
+        path = re.sub(r"^/stores/[^/]+", "", urlsplit(call.request.url).path)
+        assert find_route(method, path), f"{method} {path} is not an operation in the specs"
 
 
 def make_client(fake_time: FakeTime, **kwargs: Any) -> BigCommerceClient:
