@@ -1,7 +1,56 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 
-from .models import SyncSettings, WorkerHeartbeat
+from .connections import connection_test
+from .models import StoreConnection, SyncSettings, WorkerHeartbeat
+
+
+class StoreConnectionForm(forms.ModelForm):
+    # The token is write-only: the form never renders the stored value back to the page.
+    access_token = forms.CharField(
+        widget=forms.PasswordInput(render_value=False), required=False,
+        help_text="Leave empty to keep the stored token.",
+    )
+
+    class Meta:
+        model = StoreConnection
+        fields = ("description", "store_hash", "api_url", "client_id", "access_token",
+                  "pos_location", "bc_location_id", "code_prefix", "is_active")
+
+    def clean_access_token(self) -> str:
+        token = self.cleaned_data["access_token"]
+        if not token and not (self.instance.pk and self.instance.access_token):
+            raise forms.ValidationError("An access token is required.")
+        return token or self.instance.access_token
+
+
+@admin.register(StoreConnection)
+class StoreConnectionAdmin(admin.ModelAdmin):
+    form = StoreConnectionForm
+    list_display = ("description", "store_hash", "api_url", "pos_location", "status",
+                    "last_tested_at", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("description", "store_hash")
+    readonly_fields = ("last_tested_at", "last_test_ok", "last_test_message",
+                       "created_at", "updated_at")
+    actions = ["test_connection"]
+
+    @admin.display(description="Status")
+    def status(self, obj: StoreConnection):
+        colour, label = {True: ("#2e7d32", "connected"), False: ("#c62828", "failed")}.get(
+            obj.last_test_ok, ("#9e9e9e", "not tested"))
+        return format_html('<span title="{}" style="color:{}">●</span> {}',
+                           obj.last_test_message, colour, label)
+
+    @admin.action(description="Test connection")
+    def test_connection(self, request: HttpRequest, queryset: QuerySet[StoreConnection]) -> None:
+        for connection in queryset:
+            result = connection_test(connection=connection)
+            level = messages.SUCCESS if result.ok else messages.ERROR
+            self.message_user(request, f"{connection.description}: {result.message}", level)
 
 
 @admin.register(SyncSettings)

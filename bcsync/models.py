@@ -1,8 +1,14 @@
-"""The bridge's own state: sync switches and worker liveness. Store connections join in issue #3."""
+"""The bridge's own state: store connections, sync switches and worker liveness."""
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+
+from .fields import SecretField
 
 
 class SyncSettings(models.Model):
@@ -51,3 +57,62 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+def _default_api_url() -> str:
+    return settings.BIGCOMMERCE_API_URL
+
+
+def _new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class StoreConnection(models.Model):
+    """How to reach one BigCommerce store, and which POS location it serves."""
+
+    description = models.CharField(max_length=100, help_text="e.g. 'Main web shop'.")
+    store_hash = models.CharField(
+        max_length=32, unique=True,
+        validators=[RegexValidator(r"^[a-z0-9]+$", "A store hash holds lowercase letters "
+                                   "and digits only, as in stores/{store_hash}/v3.")],
+    )
+    api_url = models.URLField(
+        "API host", max_length=200, default=_default_api_url,
+        help_text="https://api.bigcommerce.com for a real store; the client appends "
+                  "/stores/{store_hash}/v3/… itself.",
+    )
+    client_id = models.CharField(max_length=100, blank=True)
+    access_token = SecretField(max_length=200, help_text="Stored encrypted; never shown again.")
+    pos_location = models.ForeignKey(
+        "catalog.Location", null=True, blank=True, on_delete=models.PROTECT,
+        help_text="The POS location whose stock this store sells (item sync enforcement).",
+    )
+    bc_location_id = models.PositiveIntegerField(
+        "BigCommerce location id", default=1,
+        help_text="Inventory location on BigCommerce (1 is the default location).",
+    )
+    code_prefix = models.CharField(
+        max_length=10, blank=True, default="BC",
+        validators=[RegexValidator(r"^[A-Za-z0-9]*$", "Letters and digits only.")],
+        help_text="Prefix for codes of records imported from this store (e.g. BC123).",
+    )
+    webhook_secret = SecretField(
+        max_length=100, default=_new_webhook_secret,
+        help_text="Sent by BigCommerce in a custom header with every webhook.",
+    )
+    is_active = models.BooleanField(default=True)
+    last_tested_at = models.DateTimeField(null=True, blank=True)
+    last_test_ok = models.BooleanField(null=True, blank=True)
+    last_test_message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["description"]
+
+    def __str__(self) -> str:
+        return f"{self.description} ({self.store_hash})"
+
+    def __repr__(self) -> str:
+        # The token never appears, even in a debugger or a traceback's locals.
+        return f"<StoreConnection {self.pk}: {self.store_hash} @ {self.api_url}>"

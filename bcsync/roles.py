@@ -29,12 +29,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     SYNC_OPERATOR: [
         "bcsync.run_sync",
         "bcsync.view_syncsettings",
+        "bcsync.view_storeconnection",
         *_view("catalog", _CATALOG_MODELS),
     ],
     CATALOG_EDITOR: _crud("catalog", _CATALOG_MODELS),
     SETTINGS_ADMIN: [
         "bcsync.view_syncsettings",
         "bcsync.change_syncsettings",
+        *_crud("bcsync", ("storeconnection",)),
         *_crud("django_celery_beat", _BEAT_MODELS),
         *_view("catalog", _CATALOG_MODELS),
     ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import environ
@@ -22,7 +23,7 @@ def var_dir() -> Path:
     return path
 
 
-def dev_secret(name: str, *, debug: bool, generate: callable) -> str:  # type: ignore[valid-type]
+def dev_secret(name: str, *, debug: bool, generate: Callable[[], str]) -> str:
     """The secret from the environment; in development, one generated once into var/.
 
     With DEBUG off a missing secret is a configuration error, never a silent default.
@@ -45,3 +46,18 @@ def new_secret_key() -> str:
 
 def new_fernet_key() -> str:
     return Fernet.generate_key().decode()
+
+
+def check_fernet_keys(value: str) -> str:
+    """Fail at start-up, naming the variable, rather than at the first token read."""
+    for number, key in enumerate(value.split(","), start=1):
+        try:
+            Fernet(key.strip().encode())
+        except (ValueError, TypeError) as exc:
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEY key #{number} is not a valid Fernet key (32 url-safe "
+                "base64-encoded bytes); generate one with "
+                "`python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'`."
+            ) from exc
+    return value

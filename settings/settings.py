@@ -10,16 +10,25 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from .env import BASE_DIR, dev_secret, env, new_fernet_key, new_secret_key, var_dir
+from .env import (
+    BASE_DIR,
+    check_fernet_keys,
+    dev_secret,
+    env,
+    new_fernet_key,
+    new_secret_key,
+    var_dir,
+)
 
 VAR_DIR = var_dir()
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = dev_secret("SECRET_KEY", debug=DEBUG, generate=new_secret_key)
-# The key that encrypts store access tokens at rest (django-fernet-encrypted-fields reads
-# SALT_KEY; we derive it from FIELD_ENCRYPTION_KEY so there is one variable to manage).
-FIELD_ENCRYPTION_KEY = dev_secret("FIELD_ENCRYPTION_KEY", debug=DEBUG, generate=new_fernet_key)
-SALT_KEY = [FIELD_ENCRYPTION_KEY]
+# Fernet key(s) for store access tokens at rest (bcsync.fields.SecretField), comma-separated
+# for rotation: the first encrypts, all decrypt.
+FIELD_ENCRYPTION_KEY = check_fernet_keys(
+    dev_secret("FIELD_ENCRYPTION_KEY", debug=DEBUG, generate=new_fernet_key)
+)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
