@@ -1,0 +1,294 @@
+"""The local copy (LC): what is on BigCommerce, mirrored row by row.
+
+Every mirrored row carries the store it came from (`store_hash`; the LC knows nothing of
+bcsync's StoreConnection, by the house's import rules), BigCommerce's id, the columns the
+grids, matching and imports search or sort on (indexed), and the raw JSON as received.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Category(models.TextChoices):
+    """What the LC panel reloads and reports on, one row each."""
+
+    PRODUCTS = "products", "Products"
+    CATEGORIES = "categories", "Categories"
+    BRANDS = "brands", "Brands"
+    ORDERS = "orders", "Orders"
+    CUSTOMERS = "customers", "Customers"
+    CARRIERS = "carriers", "Carriers / locations"
+
+
+class Mirrored(models.Model):
+    store_hash = models.CharField(max_length=32)
+    bc_id = models.BigIntegerField("BigCommerce id")
+    raw = models.JSONField(default=dict, help_text="The record as BigCommerce sent it.")
+    synced_at = models.DateTimeField(help_text="When this row was last written from BC.")
+
+    class Meta:
+        abstract = True
+        ordering = ["store_hash", "bc_id"]
+
+
+def _unique_per_store(name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=["store_hash", "bc_id"], name=f"lc_{name}_unique")
+
+
+class LcProduct(Mirrored):
+    name = models.CharField(max_length=255, db_index=True)
+    sku = models.CharField(max_length=255, blank=True, db_index=True)
+    upc = models.CharField(max_length=32, blank=True, db_index=True)
+    price = models.DecimalField(max_digits=14, decimal_places=4, null=True)
+    cost_price = models.DecimalField(max_digits=14, decimal_places=4, null=True)
+    inventory_level = models.IntegerField(null=True)
+    inventory_tracking = models.CharField(max_length=10, blank=True)
+    is_visible = models.BooleanField(null=True)
+    brand_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    category_ids = models.JSONField(default=list)
+    bin_picking_number = models.CharField(max_length=255, blank=True)
+    date_modified = models.DateTimeField(null=True, db_index=True)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC product"
+        constraints = [_unique_per_store("product")]
+        indexes = [models.Index(fields=["store_hash", "sku"], name="lc_product_store_sku")]
+
+    def __str__(self) -> str:
+        return f"{self.sku or '(no SKU)'} – {self.name}"
+
+
+class LcVariant(Mirrored):
+    product = models.ForeignKey(LcProduct, on_delete=models.CASCADE, related_name="variants")
+    product_bc_id = models.BigIntegerField(db_index=True)
+    sku = models.CharField(max_length=255, blank=True, db_index=True)
+    upc = models.CharField(max_length=32, blank=True, db_index=True)
+    price = models.DecimalField(max_digits=14, decimal_places=4, null=True)
+    inventory_level = models.IntegerField(null=True)
+    option_label = models.CharField(max_length=255, blank=True,
+                                    help_text="e.g. 'Size: M, Colour: Red'.")
+    is_base = models.BooleanField(default=False)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC variant"
+        constraints = [_unique_per_store("variant")]
+
+    def __str__(self) -> str:
+        return f"{self.sku or '(no SKU)'} {self.option_label}".strip()
+
+
+class LcCategory(Mirrored):
+    name = models.CharField(max_length=255, db_index=True)
+    parent_bc_id = models.BigIntegerField(null=True, blank=True)
+    tree_id = models.BigIntegerField(null=True, blank=True)
+    is_visible = models.BooleanField(null=True)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC category"
+        verbose_name_plural = "LC categories"
+        constraints = [_unique_per_store("category")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LcBrand(Mirrored):
+    name = models.CharField(max_length=255, db_index=True)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC brand"
+        constraints = [_unique_per_store("brand")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LcOrder(Mirrored):
+    status_id = models.IntegerField(db_index=True)
+    status = models.CharField(max_length=100, blank=True)
+    customer_bc_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    email = models.CharField(max_length=255, blank=True, db_index=True)
+    total_inc_tax = models.DecimalField(max_digits=14, decimal_places=4, null=True)
+    currency_code = models.CharField(max_length=3, blank=True)
+    date_created = models.DateTimeField(null=True, db_index=True)
+    date_modified = models.DateTimeField(null=True, db_index=True)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC order"
+        constraints = [_unique_per_store("order")]
+
+    def __str__(self) -> str:
+        return f"Order {self.bc_id} ({self.status})"
+
+
+class LcOrderLine(Mirrored):
+    order = models.ForeignKey(LcOrder, on_delete=models.CASCADE, related_name="lines")
+    product_bc_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    variant_bc_id = models.BigIntegerField(null=True, blank=True)
+    sku = models.CharField(max_length=255, blank=True, db_index=True)
+    name = models.CharField(max_length=255, blank=True)
+    quantity = models.IntegerField(default=0)
+    price_inc_tax = models.DecimalField(max_digits=14, decimal_places=4, null=True)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC order line"
+        constraints = [_unique_per_store("orderline")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku or self.name}"
+
+
+class LcShippingAddress(Mirrored):
+    order = models.ForeignKey(LcOrder, on_delete=models.CASCADE,
+                              related_name="shipping_addresses")
+    name = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country_iso2 = models.CharField(max_length=2, blank=True)
+    shipping_method = models.CharField(max_length=255, blank=True)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC shipping address"
+        constraints = [_unique_per_store("shippingaddress")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}"
+
+
+class LcCustomer(Mirrored):
+    email = models.CharField(max_length=255, db_index=True)
+    first_name = models.CharField(max_length=255, blank=True)
+    last_name = models.CharField(max_length=255, blank=True, db_index=True)
+    company = models.CharField(max_length=255, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    customer_group_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    date_modified = models.DateTimeField(null=True, db_index=True)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC customer"
+        constraints = [_unique_per_store("customer")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} <{self.email}>"
+
+
+class LcCustomerGroup(Mirrored):
+    name = models.CharField(max_length=255)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC customer group"
+        constraints = [_unique_per_store("customergroup")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LcShippingMethod(Mirrored):
+    """BigCommerce has no carrier list; a zone's shipping methods are the nearest thing."""
+
+    zone_bc_id = models.BigIntegerField()
+    zone_name = models.CharField(max_length=255, blank=True)
+    name = models.CharField(max_length=255)
+    method_type = models.CharField(max_length=100, blank=True)
+    enabled = models.BooleanField(null=True)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC shipping method"
+        constraints = [_unique_per_store("shippingmethod")]
+
+    def __str__(self) -> str:
+        return f"{self.zone_name}: {self.name}"
+
+
+class LcLocation(Mirrored):
+    code = models.CharField(max_length=100, blank=True)
+    label = models.CharField(max_length=255, blank=True)
+    type_id = models.CharField(max_length=20, blank=True)
+    enabled = models.BooleanField(null=True)
+
+    class Meta(Mirrored.Meta):
+        verbose_name = "LC inventory location"
+        constraints = [_unique_per_store("location")]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.label}"
+
+
+class LcStatus(models.Model):
+    """One row per store and category: what the LC panel shows, and the incremental
+    watermark. A running reload claims the row (state=running) so a second request joins it."""
+
+    class State(models.TextChoices):
+        IDLE = "idle", "Current"
+        RUNNING = "running", "Running"
+        FAILED = "failed", "Failed"
+
+    store_hash = models.CharField(max_length=32)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.IDLE)
+    run_kind = models.CharField(max_length=20, blank=True, help_text="full / incremental")
+    run_token = models.CharField(max_length=40, blank=True,
+                                 help_text="Identifies the run that holds the claim.")
+    heartbeat_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="A running pass touches this as it goes; "
+                                        "a stale one may be taken over.")
+    row_count = models.PositiveIntegerField(default=0)
+    pages_done = models.PositiveIntegerField(default=0)
+    pages_total = models.PositiveIntegerField(null=True, blank=True)
+    items_done = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_full_reload_at = models.DateTimeField(null=True, blank=True)
+    last_incremental_at = models.DateTimeField(null=True, blank=True)
+    watermark = models.DateTimeField(
+        null=True, blank=True,
+        help_text="Changes up to this moment are in the LC; the next pass asks from here "
+        "(less a small overlap).",
+    )
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["store_hash", "category"]
+        verbose_name = "LC status"
+        verbose_name_plural = "LC status"
+        constraints = [
+            models.UniqueConstraint(fields=["store_hash", "category"], name="lc_status_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_hash}/{self.category}: {self.get_state_display()}"
+
+
+class LcRun(models.Model):
+    """The log of every pass: what it did and what it cost, for people and benchmarks."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full reload"
+        INCREMENTAL = "incremental", "Incremental pass"
+        WEBHOOK = "webhook", "Webhook refresh"
+        RECONCILE = "reconcile", "Id reconciliation"
+
+    store_hash = models.CharField(max_length=32)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ok = models.BooleanField(null=True)
+    requests = models.PositiveIntegerField(default=0)
+    inserted = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0, help_text="Rows read but left unchanged.")
+    problems = models.JSONField(default=list, help_text="Malformed records: id and problem.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "LC run"
+        indexes = [models.Index(fields=["store_hash", "category", "-started_at"],
+                                name="lc_run_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.category} at {self.started_at:%Y-%m-%d %H:%M}"
