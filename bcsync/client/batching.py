@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from .errors import AuthError, BigCommerceError, Unreachable, parse_error_body
+from .errors import (
+    AuthError,
+    BigCommerceError,
+    PayloadTooLarge,
+    Unreachable,
+    ValidationError,
+    parse_error_body,
+)
 
 __all__ = ["BatchItemError", "BatchResult", "chunked", "run_batches"]
 
@@ -69,23 +77,39 @@ def run_batches(
     send: ChunkSender,
     *,
     what: str,
+    isolate_invalid: bool = False,
 ) -> BatchResult:
     """Send `items` in chunks of `size`; one failing chunk does not stop the others.
 
     An auth failure or an unreachable API is the same for every chunk, so the remaining items
     are marked failed with that error instead of each burning a full retry cycle.
+
+    A 413 halves the chunk and tries again (nothing was processed, and BigCommerce says some
+    limits are "subject to change"). With `isolate_invalid` a 400/422 chunk is halved too,
+    down to single items, so one bad record doesn't hold back its neighbours; only for
+    idempotent writes (PUT), since a rejected chunk is sent again in parts.
     """
     result = BatchResult()
-    chunks = list(chunked(items, size))
-    for index, chunk in enumerate(chunks):
+    pending = deque(chunked(items, size))
+    sent = 0
+    while pending:
+        chunk = pending.popleft()
+        sent += 1
         try:
             written, problem = send(chunk)
         except BigCommerceError as exc:
-            logger.warning("%s batch %d/%d failed: %s", what, index + 1, len(chunks), exc)
-            for item in chunk:
-                result.failed.append(_item_error(item, exc))
+            splittable = isinstance(exc, PayloadTooLarge) or (
+                isolate_invalid and isinstance(exc, ValidationError)
+            )
+            if splittable and len(chunk) > 1:
+                half = len(chunk) // 2
+                pending.extendleft((chunk[half:], chunk[:half]))
+                logger.info("%s batch of %d split after %s", what, len(chunk), exc.status)
+                continue
+            logger.warning("%s batch %d failed: %s", what, sent, exc)
+            result.failed.extend(_item_error(item, exc) for item in chunk)
             if isinstance(exc, AuthError | Unreachable):
-                for rest in chunks[index + 1 :]:
+                for rest in pending:
                     result.failed.extend(_item_error(item, exc) for item in rest)
                 break
             continue
@@ -93,14 +117,7 @@ def run_batches(
         if problem:
             title, _, errors = parse_error_body(problem)
             status = problem.get("status", 207) if isinstance(problem, dict) else 207
-            logger.warning(
-                "%s batch %d/%d partially failed: %s %s",
-                what,
-                index + 1,
-                len(chunks),
-                title,
-                errors,
-            )
+            logger.warning("%s batch %d partially failed: %s %s", what, sent, title, errors)
             result.failed.extend(
                 BatchItemError(item=item, status=status, title=title, errors=errors, partial=True)
                 for item in chunk

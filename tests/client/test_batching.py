@@ -136,3 +136,49 @@ def test_it_creates_tree_categories_in_one_request(mocked, client):
     result = client.create_categories([{"name": "Cups", "tree_id": 1}])
 
     assert result.succeeded == [{"category_id": 5, "name": "Cups"}]
+
+
+def test_it_halves_a_chunk_that_is_too_large_and_tries_again(mocked, client):
+    too_large = {"status": 413, "title": "The maximum items allowed in the array is 4"}
+
+    def limit_4(request):
+        items = json.loads(request.body)
+        if len(items) > 4:
+            return 413, {}, json.dumps(too_large)
+        return 200, {}, json.dumps({"data": items, "meta": {}})
+
+    mocked.add_callback("PUT", VARIANTS, callback=limit_4)
+
+    result = client.update_variants([{"id": i} for i in range(10)])
+
+    assert result.ok
+    assert [v["id"] for v in result.succeeded] == list(range(10))
+    assert [len(sent(c)) for c in mocked.calls] == [10, 5, 2, 3, 5, 2, 3]
+
+
+def test_it_isolates_the_invalid_item_when_asked(mocked, client):
+    def reject_7(request):
+        items = json.loads(request.body)
+        if any(i["id"] == 7 for i in items):
+            return (
+                422,
+                {},
+                json.dumps({"status": 422, "title": "Invalid", "errors": {"price": "<0"}}),
+            )
+        return 200, {}, json.dumps({"data": items, "meta": {}})
+
+    mocked.add_callback("PUT", PRODUCTS, callback=reject_7)
+
+    result = client.update_products([{"id": i} for i in range(1, 11)], isolate_invalid=True)
+
+    assert [f.item["id"] for f in result.failed] == [7]
+    assert sorted(p["id"] for p in result.succeeded) == [1, 2, 3, 4, 5, 6, 8, 9, 10]
+
+
+def test_it_does_not_split_invalid_chunks_by_default(mocked, client):
+    mocked.put(PRODUCTS, status=422, json={"status": 422, "title": "Invalid"})
+
+    result = client.update_products([{"id": i} for i in range(1, 11)])
+
+    assert len(mocked.calls) == 1
+    assert len(result.failed) == 10

@@ -104,15 +104,26 @@ class CatalogMixin(Resource):
         """DELETE /v3/catalog/products/{product_id} (an already absent product is fine)."""
         self._delete(f"{PRODUCTS}/{int(product_id)}", missing_ok=missing_ok)
 
-    def update_products(self, items: Sequence[Mapping[str, Any]]) -> BatchResult:
-        """PUT /v3/catalog/products (batch, each item needs `id`), 10 per request."""
+    def update_products(
+        self, items: Sequence[Mapping[str, Any]], *, isolate_invalid: bool = False
+    ) -> BatchResult:
+        """PUT /v3/catalog/products (batch, each item needs `id`), 10 per request.
+
+        `isolate_invalid` halves a 400/422 chunk until the bad items stand alone.
+        """
         if any("id" not in item for item in items):
             raise ValueError("every product in a batch update needs an 'id'")
 
         def send(chunk: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Any]:
             return _written_and_problem(self._http.send_json("PUT", PRODUCTS, chunk))
 
-        return run_batches([dict(i) for i in items], PRODUCTS_PER_PUT, send, what="products")
+        return run_batches(
+            [dict(i) for i in items],
+            PRODUCTS_PER_PUT,
+            send,
+            what="products",
+            isolate_invalid=isolate_invalid,
+        )
 
     # -- variants -----------------------------------------------------------------------------
 
@@ -160,18 +171,26 @@ class CatalogMixin(Resource):
         warn_multi_status(body, what=f"update variant {variant_id}")
         return record_of(body, what="variant")
 
-    def update_variants(self, items: Sequence[Mapping[str, Any]]) -> BatchResult:
+    def update_variants(
+        self, items: Sequence[Mapping[str, Any]], *, isolate_invalid: bool = False
+    ) -> BatchResult:
         """PUT /v3/catalog/variants (batch), 50 per request.
 
         An item without `id` creates a variant and must carry `product_id`. A 422 answers
         `{"batch_errors": [...]}` without saying which item failed, so every item of that
-        chunk is recorded with all of the chunk's errors.
+        chunk is recorded with all of the chunk's errors (or use `isolate_invalid`).
         """
 
         def send(chunk: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Any]:
             return _written_and_problem(self._http.send_json("PUT", VARIANTS, chunk))
 
-        return run_batches([dict(i) for i in items], VARIANTS_PER_PUT, send, what="variants")
+        return run_batches(
+            [dict(i) for i in items],
+            VARIANTS_PER_PUT,
+            send,
+            what="variants",
+            isolate_invalid=isolate_invalid,
+        )
 
     # -- categories ---------------------------------------------------------------------------
 

@@ -59,7 +59,9 @@ class CustomersMixin(Resource):
 
         return run_batches([dict(i) for i in items], CUSTOMERS_PER_WRITE, send, what="customers")
 
-    def update_customers(self, items: Sequence[Mapping[str, Any]]) -> BatchResult:
+    def update_customers(
+        self, items: Sequence[Mapping[str, Any]], *, isolate_invalid: bool = False
+    ) -> BatchResult:
         """PUT /v3/customers, 10 per request (each item needs `id`)."""
         if any("id" not in item for item in items):
             raise ValueError("every customer in an update needs an 'id'")
@@ -67,7 +69,13 @@ class CustomersMixin(Resource):
         def send(chunk: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Any]:
             return data_of(self._http.send_json("PUT", CUSTOMERS, chunk)) or [], None
 
-        return run_batches([dict(i) for i in items], CUSTOMERS_PER_WRITE, send, what="customers")
+        return run_batches(
+            [dict(i) for i in items],
+            CUSTOMERS_PER_WRITE,
+            send,
+            what="customers",
+            isolate_invalid=isolate_invalid,
+        )
 
     def iter_customer_group_pages(self, *, limit: int = 250) -> Iterator[Page]:
         """GET /v2/customer_groups"""

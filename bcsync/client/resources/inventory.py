@@ -50,7 +50,13 @@ class InventoryMixin(Resource):
         return flatten(self.iter_inventory_item_pages(location_id=location_id, filters=filters))
 
     def _adjust(
-        self, method: str, path: str, items: Sequence[Mapping[str, Any]], reason: str | None
+        self,
+        method: str,
+        path: str,
+        items: Sequence[Mapping[str, Any]],
+        reason: str | None,
+        *,
+        isolate_invalid: bool = False,
     ) -> BatchResult:
         def send(chunk: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], Any]:
             body: dict[str, Any] = {"items": chunk}
@@ -60,18 +66,29 @@ class InventoryMixin(Resource):
             return [{"transaction_id": answer.get("transaction_id"), "count": len(chunk)}], None
 
         return run_batches(
-            [dict(i) for i in items], ADJUSTMENTS_PER_REQUEST, send, what="inventory adjustments"
+            [dict(i) for i in items],
+            ADJUSTMENTS_PER_REQUEST,
+            send,
+            what="inventory adjustments",
+            isolate_invalid=isolate_invalid,
         )
 
     def adjust_inventory_absolute(
-        self, items: Sequence[Mapping[str, Any]], *, reason: str | None = None
+        self,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        reason: str | None = None,
+        isolate_invalid: bool = False,
     ) -> BatchResult:
         """PUT /v3/inventory/adjustments/absolute, 2000 items per request.
 
         Items: `{location_id, sku | variant_id | product_id, quantity}`. `succeeded` holds one
         `{transaction_id, count}` per accepted chunk; see `BatchResult.transaction_ids`.
+        `isolate_invalid` halves a 422 chunk (e.g. one item tracked the other way) until the
+        bad items stand alone; safe because absolute adjustments are idempotent.
         """
-        return self._adjust("PUT", "/v3/inventory/adjustments/absolute", items, reason)
+        path = "/v3/inventory/adjustments/absolute"
+        return self._adjust("PUT", path, items, reason, isolate_invalid=isolate_invalid)
 
     def adjust_inventory_relative(
         self, items: Sequence[Mapping[str, Any]], *, reason: str | None = None
