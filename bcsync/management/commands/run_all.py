@@ -1,36 +1,54 @@
-"""`make run`: web server, worker and beat under one supervisor (honcho), stopped together."""
+"""`make run`: web app, worker, beat and the BigCommerce emulator under one supervisor."""
 
 import os
-import shutil
-import sys
-from pathlib import Path
+import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from honcho.manager import Manager
+
+from bcsync.devstack import (
+    demo_connection_check,
+    demo_connection_ensure,
+    procfile_processes,
+)
 
 
 class Command(BaseCommand):
-    help = "Start the web app, a Celery worker and beat together; Ctrl-C stops them all."
+    help = "Start the web app, a Celery worker, beat and the emulator; Ctrl-C stops them all."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--emulator-port", type=int,
+                            default=int(os.environ.get("BCSYNC_EMULATOR_PORT", 8765)))
 
-    def handle(self, *args, port: int, **options) -> None:
+    def handle(self, *args, port: int, emulator_port: int, **options) -> None:
+        emulator_url = f"http://127.0.0.1:{emulator_port}"
+        connection = demo_connection_ensure(emulator_url=emulator_url)
         password_file = settings.VAR_DIR / "demo_admin_password.txt"
-        password = (
-            password_file.read_text().strip()
-            if password_file.exists()
-            else "(none yet: run `manage.py createsuperuser`)"
-        )
+        password = (password_file.read_text().strip() if password_file.exists()
+                    else "(none yet: run `manage.py createsuperuser`)")
         self.stdout.write(self.style.SUCCESS(
-            f"\n  bcsync is starting at http://127.0.0.1:{port}/admin/\n"
+            f"\n  bcsync is starting at http://127.0.0.1:{port}/\n"
             f"  Log in as: admin / {password}\n"
-            "  Ctrl-C stops the web server, the worker and beat.\n"
+            f"  BigCommerce emulator (demo store): {emulator_url}\n"
+            "  Ctrl-C stops the web server, the worker, beat and the emulator.\n"
         ))
         self.stdout.flush()
-        honcho = shutil.which("honcho", path=str(Path(sys.executable).parent))
-        if honcho is None:
-            raise SystemExit("honcho is not installed in the virtualenv: run `make venv`.")
-        env = {**os.environ, "BCSYNC_PORT": str(port), "PYTHONUNBUFFERED": "1"}
-        procfile = Path(settings.BASE_DIR) / "Procfile"
-        os.execve(honcho, [honcho, "-f", str(procfile), "-d", str(settings.BASE_DIR), "start"], env)
+        if connection is not None:
+            threading.Thread(target=self._check, args=(connection, emulator_url),
+                             daemon=True).start()
+
+        env = {**os.environ, "BCSYNC_PORT": str(port),
+               "BCSYNC_EMULATOR_PORT": str(emulator_port), "PYTHONUNBUFFERED": "1"}
+        manager = Manager()
+        for name, cmd in procfile_processes().items():
+            manager.add_process(name, cmd, env=env, cwd=str(settings.BASE_DIR))
+        manager.loop()
+        raise SystemExit(manager.returncode)
+
+    def _check(self, connection, emulator_url: str) -> None:
+        result = demo_connection_check(connection=connection, emulator_url=emulator_url)
+        style = self.style.SUCCESS if result.ok else self.style.ERROR
+        self.stdout.write(style(f"  Store connection '{connection.description}': "
+                                f"{result.message}"))

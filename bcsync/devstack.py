@@ -1,0 +1,60 @@
+"""`make run`'s own logic: the demo store connection and the processes to supervise."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+from .connections import ConnectionTestResult, connection_test, connection_upsert
+from .models import StoreConnection
+
+# The emulator's documented defaults (bcemulator/README.md); the product does not import it.
+DEMO_STORE_HASH = "bcsyncdemo"
+DEMO_TOKEN = "emulator-token"
+
+
+def demo_connection_ensure(*, emulator_url: str) -> StoreConnection | None:
+    """Connect to the emulator's demo store, but only when no store is connected yet:
+    a shop that pointed bcsync at its real store keeps that connection."""
+    if StoreConnection.objects.exists():
+        return StoreConnection.objects.filter(store_hash=DEMO_STORE_HASH,
+                                              api_url=emulator_url).first()
+    connection, _ = connection_upsert(store_hash=DEMO_STORE_HASH, access_token=DEMO_TOKEN,
+                                      api_url=emulator_url,
+                                      description="Demo store (emulator)")
+    return connection
+
+
+def emulator_wait(*, emulator_url: str, timeout: float = 90.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{emulator_url}/_emulator/health", timeout=2) as r:
+                if json.load(r).get("ok"):
+                    return True
+        except (OSError, urllib.error.URLError, ValueError):
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def demo_connection_check(
+    *, connection: StoreConnection, emulator_url: str
+) -> ConnectionTestResult:
+    """Wait for the emulator to listen, then test the connection (the admin shows the light)."""
+    if not emulator_wait(emulator_url=emulator_url):
+        return ConnectionTestResult(ok=False, message=f"The emulator at {emulator_url} did "
+                                    "not start; see the 'emulator' lines above.")
+    return connection_test(connection=connection)
+
+
+def procfile_processes() -> dict[str, str]:
+    from honcho.environ import parse_procfile
+
+    text = (Path(settings.BASE_DIR) / "Procfile").read_text()
+    return dict(parse_procfile(text).processes)
