@@ -232,6 +232,8 @@ def error_from_response(resp: requests.Response, *, method: str, path: str) -> B
         title = resp.reason or f"HTTP {resp.status_code}"
         if body is None and resp.text:
             detail = resp.text.strip()[:200]
+    if 300 <= resp.status_code < 400 and resp.headers.get("Location"):
+        detail = f"redirected to {resp.headers['Location']}; check api_url"
     request_id = resp.headers.get("X-Request-Id")
     if not request_id and isinstance(body, dict) and isinstance(body.get("instance"), str):
         request_id = body["instance"]

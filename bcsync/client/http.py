@@ -170,8 +170,15 @@ class HttpCore:
             failure: BigCommerceError
             wait: float
             try:
+                # No redirects: requests would forward X-Auth-Token to whatever host a
+                # redirect names (it only strips Authorization).
                 resp = self.session.request(
-                    method, url, data=data, headers=headers, timeout=self.timeout
+                    method,
+                    url,
+                    data=data,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
                 )
             except requests.RequestException as exc:
                 before_send = _failed_before_send(exc)

@@ -224,3 +224,14 @@ def test_it_logs_one_line_per_request_with_the_path_template(mocked, client, cap
     assert record.getMessage().endswith("left=77")
     assert record.bc_path == "/v3/catalog/products/{id}/variants"  # type: ignore[attr-defined]
     assert record.bc_status == 200  # type: ignore[attr-defined]
+
+
+def test_it_does_not_follow_redirects_that_would_carry_the_token_away(mocked, client):
+    mocked.get(f"{BASE}/v2/time", status=301, headers={"Location": "https://elsewhere.test/t"})
+
+    with pytest.raises(BigCommerceError) as caught:
+        client.server_time()
+
+    assert caught.value.status == 301
+    assert "redirected to https://elsewhere.test/t" in str(caught.value)
+    assert len(mocked.calls) == 1
