@@ -1,0 +1,63 @@
+"""V3 customers and V2 customer groups."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = pytest.mark.emulator
+
+
+def email() -> str:
+    return f"user{time.time_ns()}@example.com"
+
+
+def test_list_and_filters(api):
+    body = api.get("/v3/customers", params={"include": "addresses"}).json()
+    customers = body["data"]
+    assert body["meta"]["pagination"]["total"] >= 24
+    assert customers[0]["addresses"][0]["customer_id"] == customers[0]["id"]
+    assert customers[0]["date_modified"].endswith("Z")
+    wholesale = api.get("/v3/customers", params={"customer_group_id:in": 2}).json()["data"]
+    assert wholesale and all(c["customer_group_id"] == 2 for c in wholesale)
+    one = api.get("/v3/customers", params={"email:in": customers[1]["email"]}).json()["data"]
+    assert [c["id"] for c in one] == [customers[1]["id"]]
+    ids = api.get("/v3/customers", params={"id:in": "1,2"}).json()["data"]
+    assert [c["id"] for c in ids] == [1, 2]
+    recent = api.get("/v3/customers", params={"date_modified:min": "2025-01-20T00:00:00Z"})
+    assert all(c["date_modified"] >= "2025-01-20" for c in recent.json()["data"])
+
+
+def test_create_update_delete(api):
+    address = email()
+    r = api.post("/v3/customers", json=[{"email": address, "first_name": "Kim",
+                                         "last_name": "Lee", "customer_group_id": 2}])
+    assert r.status_code == 200
+    created = r.json()["data"][0]
+    assert created["email"] == address
+    dup = api.post("/v3/customers", json=[{"email": address.upper(), "first_name": "K",
+                                           "last_name": "L"}])
+    assert dup.status_code == 422
+    missing = api.post("/v3/customers", json=[{"email": email()}])
+    assert missing.status_code == 422
+    assert {"0.first_name", "0.last_name"} <= set(missing.json()["errors"])
+    too_many = [{"email": email(), "first_name": "a", "last_name": "b"} for _ in range(11)]
+    assert api.post("/v3/customers", json=too_many).status_code == 413
+    time.sleep(1.1)
+    r = api.put("/v3/customers", json=[{"id": created["id"], "company": "Lee Co"}])
+    assert r.status_code == 200
+    assert r.json()["data"][0]["company"] == "Lee Co"
+    assert r.json()["data"][0]["date_modified"] > created["date_modified"]
+    assert api.put("/v3/customers", json=[{"company": "x"}]).status_code == 422
+    assert api.delete("/v3/customers").status_code == 204
+    assert api.delete("/v3/customers", params={"id:in": created["id"]}).status_code == 204
+    assert api.get("/v3/customers", params={"id:in": created["id"]}).json()["data"] == []
+
+
+def test_customer_groups(api):
+    groups = api.get("/v2/customer_groups").json()
+    assert {g["name"] for g in groups} >= {"Retail", "Wholesale"}
+    assert api.get("/v2/customer_groups/count").json()["count"] == len(groups)
+    assert api.get("/v2/customer_groups/2").json()["name"] == "Wholesale"
+    assert api.get("/v2/customer_groups/999").status_code == 404
