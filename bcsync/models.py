@@ -101,6 +101,18 @@ class StoreConnection(models.Model):
         help_text="Sent by BigCommerce in a custom header with every webhook.",
     )
     is_active = models.BooleanField(default=True)
+    webhooks_registered_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When our webhooks were last (re)registered on BigCommerce.",
+    )
+    webhooks_destination = models.URLField(
+        max_length=300, blank=True,
+        help_text="The receiver URL the webhooks were registered for.",
+    )
+    last_webhook_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When a webhook with the right secret last arrived from this store.",
+    )
     last_tested_at = models.DateTimeField(null=True, blank=True)
     last_test_ok = models.BooleanField(null=True, blank=True)
     last_test_message = models.CharField(max_length=500, blank=True)
