@@ -81,7 +81,8 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
 
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update({
         "DEBUG": "false", "SECRET_KEY": "a-long-random-production-key-" + "q7Z" * 20,
         "FIELD_ENCRYPTION_KEY": "k9nW3hKzvO9oYcS1b0s6mE2XoQF2Jq3lWQh9nq1O2y4=",
