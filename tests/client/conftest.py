@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -46,6 +47,8 @@ def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
         yield rsps
     if not SPECS_DIR.is_dir():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"BigCommerce specs not found at {SPECS_DIR} (BC_SPECS_DIR)")
         return
     for call in rsps.calls:
         method = call.request.method or ""

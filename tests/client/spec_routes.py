@@ -5,12 +5,11 @@ The specs live outside the repo (no licence to redistribute them); tests read th
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
-from pathlib import Path
 
-SPECS_DIR = Path(os.environ.get("BC_SPECS_DIR", "/work/shared/bigcommerce-api/specs"))
+from tests.specs import SPECS_DIR
+
 HTTP_METHODS = {"get", "put", "post", "delete", "patch"}
 
 
