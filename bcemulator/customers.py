@@ -47,8 +47,9 @@ def customer_view(cid: int, data: dict[str, Any], includes: set[str]) -> dict[st
         "accepts_product_review_abandoned_cart_emails": data.get(
             "accepts_product_review_abandoned_cart_emails", False),
         "origin_channel_id": data.get("origin_channel_id", 1),
-        "channel_ids": data.get("channel_ids"),
     }
+    if data.get("channel_ids") is not None:
+        out["channel_ids"] = data["channel_ids"]
     if "addresses" in includes:
         out["addresses"] = [{**a, "customer_id": cid} for a in addresses]
     if "storecredit" in includes:

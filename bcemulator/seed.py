@@ -125,7 +125,8 @@ class Catalog:
         stamp = clock.iso(when)
         product = {**PRODUCT_DEFAULTS, **fields, "date_created": stamp, "date_modified": stamp}
         numbers = {k: product[k] for k in ("price", "cost_price", "sale_price", "retail_price",
-                                           "map_price", "weight", "width", "height", "depth")}
+                                           "map_price", "weight", "width", "height", "depth",
+                                           "fixed_cost_shipping_price")}
         if sizes:
             self.option_id += 1
             values = []
