@@ -78,6 +78,10 @@ def list_customers(emu: Emulator, req: Request) -> Response:
         if (v := req.get(name)) is not None:
             where.append(f"{column} {op} ?")
             args.append(clock.iso_z(clock.parse_any(v)))
+    if (names := req.csv("name:in")) is not None:
+        where.append("json_extract(data, '$.first_name') || ' ' || "
+                     f"json_extract(data, '$.last_name') IN ({placeholders(names) or 'NULL'})")
+        args.extend(names)
     order = "id ASC"
     if sort := req.get("sort"):
         field, _, way = sort.partition(":")
@@ -89,14 +93,7 @@ def list_customers(emu: Emulator, req: Request) -> Response:
     rows = emu.store.all(f"SELECT id, data FROM customers{sql} ORDER BY {order} LIMIT ? OFFSET ?",
                          [*args, page.limit, page.offset])
     includes = set(req.csv("include") or [])
-    filtered = [(cid, d) for cid, raw in rows if _name_match(req, d := loads(raw))]
-    return v3_list([customer_view(cid, d, includes) for cid, d in filtered], page, total)
-
-
-def _name_match(req: Request, data: dict[str, Any]) -> bool:
-    names = req.csv("name:in")
-    full = f"{data['first_name']} {data['last_name']}"
-    return names is None or full in names
+    return v3_list([customer_view(cid, loads(raw), includes) for cid, raw in rows], page, total)
 
 
 def _validate(item: Any, index: int, creating: bool) -> None:

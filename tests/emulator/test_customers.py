@@ -61,3 +61,9 @@ def test_customer_groups(api):
     assert api.get("/v2/customer_groups/count").json()["count"] == len(groups)
     assert api.get("/v2/customer_groups/2").json()["name"] == "Wholesale"
     assert api.get("/v2/customer_groups/999").status_code == 404
+
+
+def test_name_filter(api):
+    found = api.get("/v3/customers", params={"name:in": "Grace Hopper"}).json()
+    assert [c["last_name"] for c in found["data"]] == ["Hopper"]
+    assert found["meta"]["pagination"]["total"] == 1
