@@ -1,0 +1,96 @@
+"""`manage.py lc_reload products|categories|brands|orders|customers|carriers|all [--store HASH]`"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from tqdm import tqdm
+
+from bcsync.connections import client_for
+from bcsync.models import StoreConnection
+from localcopy.models import Category, LcStatus
+from localcopy.services import ALL, ReloadAlreadyRunning, RunSummary, lc_reload
+
+
+def store_connection(store_hash: str | None) -> StoreConnection:
+    """The connection named by --store, else the only active one; CommandError otherwise."""
+    if store_hash:
+        connection = StoreConnection.objects.filter(store_hash=store_hash).first()
+        if connection is None:
+            raise CommandError(f"No store connection for store hash {store_hash!r}; "
+                               "create one with `manage.py bcconnect`.")
+        return connection
+    active = list(StoreConnection.objects.filter(is_active=True)[:2])
+    if not active:
+        raise CommandError("No store connection; create one with `manage.py bcconnect`.")
+    if len(active) > 1:
+        raise CommandError("Several stores are connected; name one with --store HASH.")
+    return active[0]
+
+
+class PageBars:
+    """One tqdm bar (pages) per category, fed by the passes' progress callback."""
+
+    def __init__(self, stream: OutputWrapper) -> None:
+        # tqdm redraws with "\r"; the wrapper would add a newline to every write.
+        self.file = getattr(stream, "_out", sys.stderr)
+        self.bars: dict[str, tqdm[Any]] = {}
+
+    def __call__(self, status: LcStatus) -> None:
+        bar = self.bars.get(status.category)
+        if bar is None:
+            bar = tqdm(desc=status.category, unit="page", file=self.file, leave=True,
+                       total=status.pages_total)
+            self.bars[status.category] = bar
+        if status.pages_total is not None and bar.total != status.pages_total:
+            bar.total = status.pages_total
+        bar.n = status.pages_done
+        bar.set_postfix_str(f"{status.items_done} records", refresh=False)
+        bar.refresh()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+def report(command: BaseCommand, summaries: list[RunSummary]) -> None:
+    """One line per category; CommandError (non-zero exit) if any failed."""
+    for summary in summaries:
+        style: Callable[[str], str] = (command.style.SUCCESS if summary.ok
+                                       else command.style.ERROR)
+        command.stdout.write(style(summary.line()))
+        for problem in summary.problems[:10]:
+            command.stdout.write(f"  record {problem['id']}: {problem['problem']}")
+    failed = [s for s in summaries if not s.ok]
+    if failed:
+        raise CommandError("; ".join(f"{s.category} failed: {s.error}" for s in failed))
+
+
+class Command(BaseCommand):
+    help = "Reload a category of the local copy from BigCommerce (Full Reload)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("category", choices=[*Category.values, ALL])
+        parser.add_argument("--store", help="Store hash (default: the only active store).")
+
+    def handle(self, *args, category: str, store: str | None, **options) -> None:
+        connection = store_connection(store)
+        bars = PageBars(self.stderr)
+        names = list(Category.values) if category == ALL else [category]
+        summaries: list[RunSummary] = []
+        try:
+            with client_for(connection) as client:
+                for name in names:
+                    try:
+                        summaries.append(lc_reload(client=client, store_hash=connection.store_hash,
+                                                   category=name, progress=bars))
+                    except ReloadAlreadyRunning as exc:
+                        if len(names) == 1:
+                            raise CommandError(f"{exc}; it goes on, nothing started.") from exc
+                        self.stdout.write(self.style.WARNING(f"{name}: skipped, {exc}"))
+        finally:
+            bars.close()
+        report(self, summaries)

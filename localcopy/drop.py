@@ -1,0 +1,38 @@
+"""Dropping the mirror: rows and status of some (or all) categories of one store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from .models import Category, LcOrderLine, LcShippingAddress, LcStatus, LcVariant
+from .writers import CATEGORY_MODELS
+
+# Children first: deleting them by store keeps the parents' DELETE a plain one.
+CHILDREN = {"products": (LcVariant,), "orders": (LcOrderLine, LcShippingAddress)}
+
+
+def lc_delete(*, store_hash: str, categories: Iterable[str] | None = None) -> int:
+    """Delete the LC rows of these categories (default all) and reset their status.
+
+    Returns the number of rows deleted, children included. A pass running meanwhile loses its
+    claim (its run token is cleared) and stops at its next page.
+    """
+    names = list(categories) if categories is not None else list(Category.values)
+    unknown = [n for n in names if n not in CATEGORY_MODELS]
+    if unknown:
+        raise ValueError(f"unknown LC categories: {unknown}")
+    total = 0
+    with transaction.atomic():
+        for name in names:
+            for model in (*CHILDREN.get(name, ()), *CATEGORY_MODELS[name]):
+                count, _ = model.objects.filter(store_hash=store_hash).delete()
+                total += count
+        LcStatus.objects.filter(store_hash=store_hash, category__in=names).update(
+            state=LcStatus.State.IDLE, run_kind="", run_token="", heartbeat_at=None,
+            row_count=0, pages_done=0, pages_total=None, items_done=0, started_at=None,
+            finished_at=None, last_full_reload_at=None, last_incremental_at=None,
+            watermark=None, last_error="", last_error_at=None,
+        )
+    return total
