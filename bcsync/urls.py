@@ -1,8 +1,20 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from .views import lc, webhooks
+
 app_name = "bcsync"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    # Staff land on the Local copy panel; it sends anyone else to the admin login.
+    path("", RedirectView.as_view(pattern_name="bcsync:lc_panel", permanent=False),
+         name="home"),
+    path("lc/", lc.lc_panel_view, name="lc_panel"),
+    path("lc/status/", lc.lc_status_view, name="lc_status"),
+    path("lc/reload/", lc.lc_reload_view, name="lc_reload"),
+    path("lc/delete/", lc.lc_delete_view, name="lc_delete"),
+    path("lc/switches/", lc.lc_switches_view, name="lc_switches"),
+    path("lc/webhooks/", lc.webhooks_register_view, name="webhooks_register"),
+    path("webhooks/bigcommerce/<str:store_hash>/", webhooks.webhook_receiver,
+         name="webhook_receiver"),
 ]

@@ -1,0 +1,1 @@
+"""bcsync's browser pages and the webhook endpoint."""
