@@ -157,6 +157,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "bcsync.tasks.record_heartbeat",
         "schedule": timedelta(minutes=env.int("HEARTBEAT_MINUTES", default=5)),
     },
+    # Incremental LC pull for every active store (a no-op while LC background pull is off).
+    "lc-incremental-sync": {
+        "task": "bcsync.tasks.lc_sync_task",
+        "schedule": timedelta(minutes=env.int("LC_SYNC_MINUTES", default=5)),
+        # A pass queued while the worker was down is dropped, not run late in a pile.
+        "options": {"expires": 60 * env.int("LC_SYNC_MINUTES", default=5)},
+    },
+    # Drop LC rows whose records BigCommerce no longer has (deletes a webhook missed).
+    "lc-reconcile-ids": {
+        "task": "bcsync.tasks.lc_reconcile_task",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 60 * 60},
+    },
 }
 
 CACHES = {
@@ -169,6 +182,9 @@ CACHES = {
 
 # --- BigCommerce ---------------------------------------------------------------------------
 BIGCOMMERCE_API_URL = env.str("BIGCOMMERCE_API_URL", default="https://api.bigcommerce.com")
+# Where BigCommerce reaches this server: webhooks are registered for
+# {BCSYNC_PUBLIC_URL}/webhooks/bigcommerce/<store_hash>/ (real stores want https on 443).
+BCSYNC_PUBLIC_URL = env.str("BCSYNC_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # --- Security (production) -----------------------------------------------------------------
 if not DEBUG:
