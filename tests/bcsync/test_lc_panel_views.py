@@ -1,0 +1,211 @@
+"""The Local copy panel as each persona sees it: bob (sync operator) reloads and deletes;
+carol (catalog editor) and dave (settings admin) see no such buttons and get 403."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bcsync.connections import connection_upsert
+from bcsync.models import SyncSettings
+from localcopy.models import LcBrand, LcStatus
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+PANEL = reverse("bcsync:lc_panel")
+STATUS = reverse("bcsync:lc_status")
+RELOAD = reverse("bcsync:lc_reload")
+DELETE = reverse("bcsync:lc_delete")
+SWITCHES = reverse("bcsync:lc_switches")
+
+
+def enqueued(callbacks) -> list[tuple[str, dict]]:
+    return [(cb.func.__self__.name, cb.keywords["kwargs"]) for cb in callbacks]
+
+
+@pytest.fixture
+def connection():
+    conn, _ = connection_upsert(store_hash="abc123", access_token="t0ken",
+                                api_url="http://127.0.0.1:9", description="Main web shop")
+    return conn
+
+
+def test_bob_sees_full_reload_reload_all_and_delete(bob, connection):
+    page = client_for(bob).get(PANEL).content.decode()
+    assert page.count("Full Reload</button>") == 6
+    assert 'id="lc-reload-all"' in page
+    assert 'id="lc-delete"' in page
+    assert "Main web shop" in page
+
+
+@pytest.mark.parametrize("persona", ["carol", "dave"])
+def test_others_see_the_panel_without_reload_or_delete_buttons(persona, request, connection):
+    user = request.getfixturevalue(persona)
+    response = client_for(user).get(PANEL)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Full Reload</button>" not in page
+    assert 'id="lc-reload-all"' not in page
+    assert 'id="lc-delete"' not in page
+    assert "needs the Sync operator role" in page
+
+
+@pytest.mark.parametrize("persona", ["carol", "dave"])
+def test_others_get_403_on_reload_and_delete_and_nothing_is_queued(
+        persona, request, connection, django_capture_on_commit_callbacks):
+    client = client_for(request.getfixturevalue(persona))
+    LcBrand.objects.create(store_hash="abc123", bc_id=1, name="B", synced_at=timezone.now())
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert client.post(RELOAD, {"store": "abc123", "category": "products"}).status_code == 403
+        assert client.post(RELOAD, {"store": "abc123", "category": "all"}).status_code == 403
+        assert client.get(DELETE, {"store": "abc123"}).status_code == 403
+        assert client.post(DELETE, {"store": "abc123"}).status_code == 403
+    assert callbacks == []
+    assert LcBrand.objects.count() == 1
+    assert not LcStatus.objects.exists()
+
+
+def test_bob_reloads_a_category_and_is_sent_back_to_the_panel(
+        bob, connection, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client_for(bob).post(RELOAD, {"store": "abc123", "category": "products"},
+                                        follow=True)
+    assert enqueued(callbacks) == [("bcsync.tasks.lc_reload_task",
+                                    {"connection_id": connection.pk, "category": "products"})]
+    assert response.redirect_chain[-1][0] == f"{PANEL}?store=abc123"
+    assert "Full reload requested: Products." in response.content.decode()
+
+
+def test_a_reload_from_the_page_script_answers_with_the_amber_row(
+        bob, connection, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        response = client_for(bob).post(RELOAD, {"store": "abc123", "category": "brands"},
+                                         HTTP_ACCEPT="application/json")
+    assert response.status_code == 202
+    rows = {r["category"]: r for r in response.json()["rows"]}
+    assert rows["brands"]["light"] == "amber"
+    assert rows["brands"]["running"] is True
+    assert response.json()["running"] is True
+
+
+def test_pressing_reload_while_it_runs_joins_the_run(
+        bob, connection, django_capture_on_commit_callbacks):
+    now = timezone.now()
+    LcStatus.objects.create(store_hash="abc123", category="products", run_kind="full",
+                            state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now,
+                            started_at=now)
+    with django_capture_on_commit_callbacks() as callbacks:
+        client_for(bob).post(RELOAD, {"store": "abc123", "category": "products"})
+    assert callbacks == []
+
+
+def test_an_unknown_category_is_a_bad_request(bob, connection):
+    response = client_for(bob).post(RELOAD, {"store": "abc123", "category": "widgets"})
+    assert response.status_code == 400
+
+
+def test_the_status_endpoint_reports_progress_times_and_mode(bob, connection):
+    now = timezone.now()
+    LcStatus.objects.create(store_hash="abc123", category="products", run_kind="full",
+                            state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now,
+                            started_at=now - timedelta(seconds=30), pages_done=3,
+                            pages_total=12, items_done=750,
+                            last_full_reload_at=now - timedelta(hours=2))
+    body = client_for(bob).get(STATUS, {"store": "abc123"}).json()
+    products = next(r for r in body["rows"] if r["category"] == "products")
+    assert (products["pages_done"], products["pages_total"], products["percent"]) == (3, 12, 25)
+    assert products["progress_text"].startswith("Page 3 of 12 · 750 items · 30 s")
+    assert products["last_full_reload"]["ago"] == "2\xa0hours ago"
+    assert body["running"] is True
+    assert body["mode"]["label"] == "Incremental only"
+
+
+def test_the_progress_bar_carries_its_value_for_assistive_technology(bob, connection):
+    now = timezone.now()
+    LcStatus.objects.create(store_hash="abc123", category="orders", run_kind="full",
+                            state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now,
+                            started_at=now, pages_done=4, pages_total=9)
+    page = client_for(bob).get(PANEL).content.decode()
+    assert 'aria-label="Orders reload progress"' in page
+    assert 'value="4" aria-valuenow="4" aria-valuemax="9"' in page
+
+
+def test_bob_deletes_the_lc_after_confirming(bob, connection):
+    LcBrand.objects.create(store_hash="abc123", bc_id=1, name="B", synced_at=timezone.now())
+    client = client_for(bob)
+    confirm = client.get(DELETE, {"store": "abc123"})
+    assert confirm.status_code == 200
+    assert "Yes, delete the local copy" in confirm.content.decode()
+    assert LcBrand.objects.count() == 1  # looking at the question deletes nothing
+
+    response = client.post(DELETE, {"store": "abc123"}, follow=True)
+    assert LcBrand.objects.count() == 0
+    assert "Local copy of Main web shop deleted (1 rows)" in response.content.decode()
+
+
+def test_delete_while_a_reload_runs_is_refused_with_a_reason(bob, connection):
+    now = timezone.now()
+    LcStatus.objects.create(store_hash="abc123", category="orders", run_kind="full",
+                            state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now)
+    LcBrand.objects.create(store_hash="abc123", bc_id=1, name="B", synced_at=now)
+    response = client_for(bob).post(DELETE, {"store": "abc123"}, follow=True)
+    assert "not deleted: Orders still running" in response.content.decode()
+    assert LcBrand.objects.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["bob", "dave"])
+def test_operators_and_settings_admins_flip_the_background_switches(
+        persona, request, connection):
+    client = client_for(request.getfixturevalue(persona))
+    client.post(SWITCHES, {"store": "abc123", "web_background_push": "on"})
+    settings = SyncSettings.load()
+    assert (settings.lc_background_pull, settings.web_background_push) == (False, True)
+
+
+def test_carol_may_not_flip_the_switches_and_sees_them_disabled(carol, connection):
+    client = client_for(carol)
+    assert client.post(SWITCHES, {"web_background_push": "on"}).status_code == 403
+    assert SyncSettings.load().web_background_push is False
+    page = client.get(PANEL).content.decode()
+    assert 'id="lc-switches-save"' not in page
+    assert 'name="lc_background_pull"\n               checked disabled' in page
+
+
+def test_the_register_webhooks_button_is_for_operators_and_connection_admins(
+        bob, carol, dave, connection):
+    assert 'id="lc-register-webhooks"' in client_for(bob).get(PANEL).content.decode()
+    assert 'id="lc-register-webhooks"' in client_for(dave).get(PANEL).content.decode()
+    assert 'id="lc-register-webhooks"' not in client_for(carol).get(PANEL).content.decode()
+    response = client_for(carol).post(reverse("bcsync:webhooks_register"), {"store": "abc123"})
+    assert response.status_code == 403
+
+
+def test_a_store_selector_appears_with_two_connections(bob, connection):
+    connection_upsert(store_hash="zzz999", access_token="t", api_url="http://127.0.0.1:9",
+                      description="Outlet")
+    page = client_for(bob).get(PANEL, {"store": "zzz999"}).content.decode()
+    assert '<select id="lc-store" name="store">' in page
+    assert '<option value="zzz999" selected>' in page.replace("\n          ", "")
+    assert "Outlet" in page
+
+
+def test_home_sends_staff_to_the_panel_and_strangers_to_the_login(bob, client):
+    assert client_for(bob).get("/").url == PANEL
+    response = client.get(PANEL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_the_admin_index_links_to_the_panel(alice):
+    page = client_for(alice).get(reverse("admin:index")).content.decode()
+    assert f'<a href="{PANEL}">Local copy</a>' in page
+    assert "Site administration" in page  # the original index is still there
+
+
+def test_the_panel_says_when_no_store_is_connected(alice):
+    page = client_for(alice).get(PANEL).content.decode()
+    assert "No store is connected yet." in page
