@@ -1,0 +1,160 @@
+"""Full Reload mirrors the store exactly, in ceil(N/250) product requests, and removes what
+BigCommerce no longer has."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import pytest
+
+from localcopy.models import (
+    LcBrand,
+    LcCategory,
+    LcCustomer,
+    LcCustomerGroup,
+    LcLocation,
+    LcOrder,
+    LcOrderLine,
+    LcProduct,
+    LcRun,
+    LcShippingAddress,
+    LcShippingMethod,
+    LcStatus,
+    LcVariant,
+)
+from localcopy.parsing import read_datetime
+from localcopy.services import lc_reload
+
+from .conftest import STORE
+
+pytestmark = [pytest.mark.django_db, pytest.mark.emulator]
+
+
+def money(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.0001"))
+
+
+def test_a_product_reload_mirrors_every_product_and_variant_exactly(client, api):
+    summary = lc_reload(client=client, store_hash=STORE, category="products")
+
+    served = api.all_v3("/v3/catalog/products", include="variants,images,custom_fields")
+    assert summary.ok and summary.inserted == len(served) and summary.problems == []
+    assert LcProduct.objects.filter(store_hash=STORE).count() == len(served)
+    rows = {p.bc_id: p for p in LcProduct.objects.filter(store_hash=STORE)}
+    variants = {v.bc_id: v for v in LcVariant.objects.filter(store_hash=STORE)}
+    assert len(variants) == sum(len(p["variants"]) for p in served)
+    for product in served:
+        row = rows[product["id"]]
+        assert row.raw == product
+        assert (row.name, row.sku, row.upc) == (product["name"], product["sku"], product["upc"])
+        assert row.price == money(product["price"])
+        assert row.cost_price == money(product["cost_price"])
+        assert row.inventory_level == product["inventory_level"]
+        assert row.inventory_tracking == product["inventory_tracking"]
+        assert row.is_visible == product["is_visible"]
+        assert row.brand_id == (product["brand_id"] or None)
+        assert row.category_ids == product["categories"]
+        assert row.bin_picking_number == product["bin_picking_number"]
+        assert row.date_modified == read_datetime(product["date_modified"])
+        for variant in product["variants"]:
+            v = variants[variant["id"]]
+            assert v.product_id == row.pk and v.product_bc_id == product["id"]
+            assert v.raw == variant
+            assert (v.sku, v.upc) == (variant["sku"], variant["upc"])
+            assert v.price == money(variant["price"])
+            assert v.inventory_level == variant["inventory_level"]
+            assert v.is_base == (not variant["option_values"])
+            for ov in variant["option_values"]:
+                assert f"{ov['option_display_name']}: {ov['label']}" in v.option_label
+
+
+def test_a_product_reload_makes_the_minimum_number_of_requests(client, store):
+    summary = lc_reload(client=client, store_hash=STORE, category="products")
+
+    minimum = math.ceil(LcProduct.objects.count() / 250)
+    assert summary.requests == minimum
+    assert store.stats()["by_endpoint"] == {"GET /v3/catalog/products": minimum}
+
+
+def test_progress_and_the_run_are_recorded(client):
+    seen = []
+    lc_reload(client=client, store_hash=STORE, category="products",
+              progress=lambda s: seen.append((s.state, s.pages_done, s.pages_total)))
+
+    status = LcStatus.objects.get(store_hash=STORE, category="products")
+    assert status.state == LcStatus.State.IDLE and status.run_token == ""
+    assert (status.pages_done, status.pages_total, status.items_done) == (2, 2, 400)
+    assert status.row_count == 400 and status.last_full_reload_at and status.watermark
+    assert ("running", 1, 2) in seen and seen[-1][0] == "idle"
+    run = LcRun.objects.get(store_hash=STORE, category="products")
+    assert (run.kind, run.ok, run.inserted, run.requests) == ("full", True, 400, 2)
+
+
+def test_a_second_reload_updates_and_removes_products_gone_from_bigcommerce(client, store):
+    lc_reload(client=client, store_hash=STORE, category="products")
+    store.delete_product(5)
+    store.update_product(6, name="Renamed by the test")
+
+    summary = lc_reload(client=client, store_hash=STORE, category="products")
+
+    assert (summary.inserted, summary.updated, summary.deleted) == (0, 399, 1)
+    assert not LcProduct.objects.filter(bc_id=5).exists()
+    assert not LcVariant.objects.filter(product_bc_id=5).exists()
+    assert LcProduct.objects.get(bc_id=6).name == "Renamed by the test"
+
+
+def test_orders_come_with_their_lines_and_shipping_addresses(client, api):
+    summary = lc_reload(client=client, store_hash=STORE, category="orders")
+
+    served = api.get("/v2/orders", limit=250)
+    assert summary.ok and summary.inserted == len(served)
+    order = LcOrder.objects.get(bc_id=served[0]["id"])
+    lines = api.get(f"/v2/orders/{order.bc_id}/products")
+    assert order.raw == served[0]
+    assert sorted(order.lines.values_list("bc_id", flat=True)) == sorted(x["id"] for x in lines)
+    assert order.shipping_addresses.count() == len(
+        api.get(f"/v2/orders/{order.bc_id}/shipping_addresses"))
+    assert LcOrderLine.objects.count() == sum(
+        len(api.get(f"/v2/orders/{o['id']}/products")) for o in served)
+    assert LcShippingAddress.objects.count() >= len(served)
+
+
+def test_reloading_unchanged_orders_fetches_no_lines_again(client, store):
+    lc_reload(client=client, store_hash=STORE, category="orders")
+    store.reset_stats()
+
+    summary = lc_reload(client=client, store_hash=STORE, category="orders")
+
+    assert summary.ok and summary.requests == 1
+    assert store.stats()["by_endpoint"] == {"GET /v2/orders": 1}
+    assert LcOrderLine.objects.count() > 0
+
+
+def test_every_other_category_is_mirrored(client, api):
+    summary = lc_reload(client=client, store_hash=STORE, category="all")
+
+    assert summary.ok, summary.error
+    assert LcCategory.objects.count() == len(api.all_v3("/v3/catalog/trees/categories"))
+    assert LcBrand.objects.count() == len(api.all_v3("/v3/catalog/brands"))
+    assert LcCustomer.objects.count() == len(api.all_v3("/v3/customers"))
+    assert LcCustomerGroup.objects.count() == len(api.get("/v2/customer_groups"))
+    assert LcLocation.objects.count() == len(api.all_v3("/v3/inventory/locations"))
+    zones = api.get("/v2/shipping/zones")
+    assert LcShippingMethod.objects.count() == sum(
+        len(api.get(f"/v2/shipping/zones/{z['id']}/methods")) for z in zones)
+    child = LcCategory.objects.exclude(parent_bc_id=None).first()
+    assert child.tree_id == 1 and child.raw["parent_id"] == child.parent_bc_id
+    assert set(LcStatus.objects.values_list("state", flat=True)) == {"idle"}
+
+
+def test_unicode_and_longest_allowed_values_round_trip(client, store):
+    name = ("Ελληνικό μέλι 😀 " + "ß" * 250)[:250]
+    store.update_product(3, name=name, bin_picking_number="Z" * 255)
+
+    summary = lc_reload(client=client, store_hash=STORE, category="products")
+
+    row = LcProduct.objects.get(bc_id=3)
+    assert summary.problems == []
+    assert row.name == name and row.raw["name"] == name
+    assert row.bin_picking_number == "Z" * 255
