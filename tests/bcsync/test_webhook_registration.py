@@ -1,0 +1,124 @@
+"""Registering our webhooks on the emulator: every scope once, whatever was there before."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from bcemulator.process import EmulatorProcess
+from bcsync.connections import client_for, connection_upsert
+from bcsync.models import StoreConnection, SyncSettings
+from bcsync.webhooks import (
+    SECRET_HEADER,
+    WEBHOOK_SCOPES,
+    webhook_mode,
+    webhook_receiver_url,
+    webhooks_register,
+)
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[EmulatorProcess]:
+    with EmulatorProcess(seed=5) as emu:
+        yield emu
+
+
+@pytest.fixture
+def connection(emulator) -> StoreConnection:
+    conn, _ = connection_upsert(store_hash=emulator.store_hash, access_token=emulator.token,
+                                api_url=emulator.base_url)
+    return conn
+
+
+@pytest.fixture
+def receiver() -> str:
+    # Each test its own destination: the emulator's hooks outlive a test.
+    return f"http://127.0.0.1:1/webhooks/bigcommerce/{uuid.uuid4().hex[:8]}/"
+
+
+def hooks_at(connection: StoreConnection, destination: str) -> list:
+    with client_for(connection) as client:
+        return list(client.iter_webhooks({"destination": destination}))
+
+
+@pytest.mark.emulator
+def test_registering_twice_creates_each_scope_once(connection, receiver):
+    first = webhooks_register(connection=connection, receiver_url=receiver)
+    second = webhooks_register(connection=connection, receiver_url=receiver)
+
+    assert Counter(r.action for r in first) == {"created": len(WEBHOOK_SCOPES)}
+    assert Counter(r.action for r in second) == {"unchanged": len(WEBHOOK_SCOPES)}
+    hooks = hooks_at(connection, receiver)
+    assert sorted(h.scope for h in hooks) == sorted(WEBHOOK_SCOPES)
+    assert all(h.is_active and h.headers == {SECRET_HEADER: connection.webhook_secret}
+               for h in hooks)
+    connection.refresh_from_db()
+    assert connection.webhooks_registered_at is not None
+    assert connection.webhooks_destination == receiver
+
+
+@pytest.mark.emulator
+def test_a_deactivated_hook_is_reactivated_and_a_duplicate_removed(connection, receiver):
+    webhooks_register(connection=connection, receiver_url=receiver)
+    with client_for(connection) as client:
+        [orders] = client.iter_webhooks({"destination": receiver, "scope": "store/order/*"})
+        client.update_webhook(orders.id, {"is_active": False})
+        client.create_webhook(scope="store/category/*", destination=receiver,
+                              headers={SECRET_HEADER: connection.webhook_secret})
+
+    results = webhooks_register(connection=connection, receiver_url=receiver)
+
+    actions = {(r.scope, r.action) for r in results}
+    assert ("store/order/*", "reactivated") in actions
+    assert ("store/category/*", "removed duplicate") in actions
+    hooks = hooks_at(connection, receiver)
+    assert Counter(h.scope for h in hooks) == Counter(WEBHOOK_SCOPES)
+    assert all(h.is_active for h in hooks)
+
+
+@pytest.mark.emulator
+def test_a_new_secret_is_put_on_the_existing_hooks(connection, receiver):
+    webhooks_register(connection=connection, receiver_url=receiver)
+    connection.webhook_secret = "rotated-secret"
+    connection.save()
+    results = webhooks_register(connection=connection, receiver_url=receiver)
+    assert {r.action for r in results} == {"reactivated"}
+    assert {h.headers[SECRET_HEADER] for h in hooks_at(connection, receiver)} == {
+        "rotated-secret"}
+
+
+def test_the_receiver_url_is_built_from_the_public_url(settings, db):
+    settings.BCSYNC_PUBLIC_URL = "https://sync.example.com/"
+    conn, _ = connection_upsert(store_hash="abc123", access_token="t",
+                                api_url="http://127.0.0.1:9")
+    assert webhook_receiver_url(connection=conn) == (
+        "https://sync.example.com/webhooks/bigcommerce/abc123/")
+
+
+def test_the_mode_says_which_mechanisms_keep_the_lc_current(db):
+    conn, _ = connection_upsert(store_hash="abc123", access_token="t",
+                                api_url="http://127.0.0.1:9")
+    now = timezone.now()
+    assert webhook_mode(connection=conn).label == "Incremental only"
+
+    conn.webhooks_registered_at = now - timedelta(days=2)
+    mode = webhook_mode(connection=conn)
+    assert mode.label == "Incremental only"
+    assert "none has arrived yet" in mode.detail
+
+    conn.last_webhook_at = now - timedelta(minutes=3)
+    assert webhook_mode(connection=conn).label == "Webhooks + incremental"
+
+    conn.last_webhook_at = now - timedelta(days=3)
+    assert webhook_mode(connection=conn).label == "Incremental only"
+
+    conn.last_webhook_at = now
+    SyncSettings.objects.update_or_create(pk=1, defaults={"lc_background_pull": False})
+    assert webhook_mode(connection=conn).label == "Webhooks only"
