@@ -13,13 +13,15 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import clock
-from .catalog_model import PRODUCT_DEFAULTS, VARIANT_DEFAULTS, compact, sku_key
-from .store import dumps
+from .catalog_model import PRODUCT_DEFAULTS, sku_key
+from .store import SCHEMA, dumps
 
 if TYPE_CHECKING:
     from .app import Emulator
 
 BASE_TIME = datetime(2025, 1, 1, tzinfo=UTC)
+NUMBERS = ("price", "cost_price", "sale_price", "retail_price", "map_price", "weight", "width",
+           "height", "depth", "fixed_cost_shipping_price")
 DAYS = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 
 
@@ -123,10 +125,13 @@ class Catalog:
         pid = self.product_id
         sizes = list(sizes)
         stamp = clock.iso(when)
-        product = {**PRODUCT_DEFAULTS, **fields, "date_created": stamp, "date_modified": stamp}
-        numbers = {k: product[k] for k in ("price", "cost_price", "sale_price", "retail_price",
-                                           "map_price", "weight", "width", "height", "depth",
-                                           "fixed_cost_shipping_price")}
+        # Stored JSON keeps only what was given (defaults are filled in on read), which
+        # keeps a 100k catalog small and the seed fast.
+        product = {**fields, "date_created": stamp, "date_modified": stamp}
+        get = lambda k: product.get(k, PRODUCT_DEFAULTS[k])  # noqa: E731
+        numbers = {k: get(k) for k in NUMBERS}
+        tracking = get("inventory_tracking")
+        sku = get("sku")
         if sizes:
             self.option_id += 1
             values = []
@@ -141,35 +146,34 @@ class Catalog:
             for n, value in enumerate(values):
                 self.variant_id += 1
                 first = first or self.variant_id
-                variant = {**VARIANT_DEFAULTS, **numbers,
-                           "price": round(numbers["price"] + n * 1.0, 2),
-                           "sku": f"{product['sku'] or f'P{pid}'}-{value['label']}",
+                variant = {**numbers, "price": round(numbers["price"] + n * 1.0, 2),
+                           "sku": f"{sku or f'P{pid}'}-{value['label']}",
                            "option_values": [{"id": value["id"], "label": value["label"],
                                               "option_id": self.option_id,
                                               "option_display_name": "Size"}]}
                 self._variant(pid, variant)
-                if product["inventory_tracking"] == "variant":
+                if tracking == "variant":
                     level = (variant_stock or [0] * len(values))[n]
                     self.inventory.append((1, pid, self.variant_id, level))
             product["base_variant_id"] = first
         else:
             self.variant_id += 1
-            variant = {**VARIANT_DEFAULTS, **numbers, "sku": product["sku"],
-                       "upc": product["upc"], "mpn": product["mpn"], "gtin": product["gtin"],
-                       "bin_picking_number": product["bin_picking_number"]}
+            variant = {**numbers, "sku": sku}
+            for k in ("upc", "mpn", "gtin", "bin_picking_number"):
+                if product.get(k):
+                    variant[k] = product[k]
             self._variant(pid, variant)
             product["base_variant_id"] = self.variant_id
-        if not (sizes and product["inventory_tracking"] == "variant"):
+        if not (sizes and tracking == "variant"):
             self.inventory.append((1, pid, 0, stock))
         for location_id, level in (extra_stock or {}).items():
-            key = self.variant_id if sizes and product["inventory_tracking"] == "variant" else 0
+            key = self.variant_id if sizes and tracking == "variant" else 0
             self.inventory.append((location_id, pid, key, level))
-        stored = compact({k: v for k, v in product.items() if k != "id"}, PRODUCT_DEFAULTS)
-        stored["name"] = product["name"]
+        name = product["name"]
         self.products.append((
-            pid, product["name"].strip().lower(), product["name"], sku_key(product["sku"]),
-            product["sku"], product["upc"], stamp, int(product["is_visible"]),
-            product["brand_id"], product["price"], dumps(stored)))
+            pid, name.strip().lower(), name, sku_key(sku), sku, get("upc"), stamp,
+            int(get("is_visible")), get("brand_id"), numbers["price"], dumps(product)))
+        product.setdefault("categories", [])
         self.categories.extend((pid, c) for c in product["categories"])
         for url in images:
             self.image_id += 1
@@ -184,12 +188,15 @@ class Catalog:
         return pid
 
     def _variant(self, pid: int, variant: dict[str, Any]) -> None:
-        stored = compact(variant, VARIANT_DEFAULTS)
-        self.variants.append((self.variant_id, pid, sku_key(variant["sku"]), variant["upc"] or "",
-                              dumps(stored)))
+        self.variants.append((self.variant_id, pid, sku_key(variant["sku"]),
+                              variant.get("upc") or "", dumps(variant)))
 
     def flush(self) -> None:
         c = self.emu.store.conn
+        # Building indexes once after the bulk insert beats maintaining them row by row.
+        indexes = [line for line in SCHEMA.splitlines() if line.startswith("CREATE INDEX")]
+        for line in indexes:
+            c.execute(f"DROP INDEX IF EXISTS {line.split()[5]}")
         c.executemany("INSERT INTO products(id, name_key, name, sku_key, sku, upc, date_modified,"
                       " is_visible, brand_id, price, data) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
                       self.products)
@@ -202,6 +209,8 @@ class Catalog:
         c.executemany("INSERT INTO images(id, product_id, data) VALUES(?,?,?)", self.images)
         c.executemany("INSERT INTO custom_fields(id, product_id, data) VALUES(?,?,?)",
                       self.fields)
+        for line in indexes:
+            c.execute(line)
         for name, value in (("products", self.product_id), ("variants", self.variant_id),
                             ("options", self.option_id), ("option_values", self.value_id),
                             ("images", self.image_id), ("custom_fields", self.field_id)):
