@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING, Any
 
 from . import clock
@@ -82,6 +83,9 @@ def list_customers(emu: Emulator, req: Request) -> Response:
         where.append("json_extract(data, '$.first_name') || ' ' || "
                      f"json_extract(data, '$.last_name') IN ({placeholders(names) or 'NULL'})")
         args.extend(names)
+    after, before = req.get("after"), req.get("before")
+    if after is not None or before is not None:
+        return _cursor_page(emu, req, where, args, after, before)
     order = "id ASC"
     if sort := req.get("sort"):
         field, _, way = sort.partition(":")
@@ -93,7 +97,67 @@ def list_customers(emu: Emulator, req: Request) -> Response:
     rows = emu.store.all(f"SELECT id, data FROM customers{sql} ORDER BY {order} LIMIT ? OFFSET ?",
                          [*args, page.limit, page.offset])
     includes = set(req.csv("include") or [])
-    return v3_list([customer_view(cid, loads(raw), includes) for cid, raw in rows], page, total)
+    response = v3_list([customer_view(cid, loads(raw), includes) for cid, raw in rows], page,
+                       total)
+    if page.page == 1 and order == "id ASC":
+        # The first page carries both kinds of pagination (DIGEST §2).
+        response.body["meta"]["cursor_pagination"] = _cursor_meta(
+            [r[0] for r in rows], page.limit, has_prev=False, has_next=total > len(rows))
+    return response
+
+
+def encode_cursor(cid: int) -> str:
+    """BigCommerce's cursors look like base64url('{"id":204}') without padding."""
+    return base64.urlsafe_b64encode(dumps({"id": cid}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return int(loads(base64.urlsafe_b64decode(padded))["id"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise v3_error(422, "The cursor is invalid", {"after": cursor}) from exc
+
+
+def _cursor_meta(ids: list[int], limit: int, has_prev: bool, has_next: bool
+                 ) -> dict[str, Any]:
+    meta: dict[str, Any] = {"count": len(ids), "per_page": limit}
+    links: dict[str, str] = {}
+    if ids:
+        meta["start_cursor"] = encode_cursor(ids[0])
+        meta["end_cursor"] = encode_cursor(ids[-1])
+        links["current"] = f"?after={encode_cursor(ids[0] - 1)}&limit={limit}"
+        if has_prev:
+            links["previous"] = f"?before={meta['start_cursor']}&limit={limit}"
+        if has_next:
+            links["next"] = f"?after={meta['end_cursor']}&limit={limit}"
+    meta["links"] = links
+    return meta
+
+
+def _cursor_page(emu: Emulator, req: Request, where: list[str], args: list[Any],
+                 after: str | None, before: str | None) -> Response:
+    """Cursor pagination: ordered by id; the cursor names the last (first) id seen."""
+    limit = v3_page(req, 50, 250).limit
+    base = " AND ".join(where) or "1"
+    if after is not None:
+        pivot = decode_cursor(after)
+        rows = emu.store.all(f"SELECT id, data FROM customers WHERE {base} AND id > ? "
+                             "ORDER BY id LIMIT ?", [*args, pivot, limit + 1])
+        has_next, rows = len(rows) > limit, rows[:limit]
+        has_prev = bool(emu.store.one(
+            f"SELECT 1 FROM customers WHERE {base} AND id <= ? LIMIT 1", [*args, pivot]))
+    else:
+        pivot = decode_cursor(before or "")
+        rows = emu.store.all(f"SELECT id, data FROM customers WHERE {base} AND id < ? "
+                             "ORDER BY id DESC LIMIT ?", [*args, pivot, limit + 1])
+        has_prev, rows = len(rows) > limit, rows[:limit][::-1]
+        has_next = bool(emu.store.one(
+            f"SELECT 1 FROM customers WHERE {base} AND id >= ? LIMIT 1", [*args, pivot]))
+    includes = set(req.csv("include") or [])
+    data = [customer_view(cid, loads(raw), includes) for cid, raw in rows]
+    meta = _cursor_meta([r[0] for r in rows], limit, has_prev, has_next)
+    return Response(200, {"data": data, "meta": {"cursor_pagination": meta}})
 
 
 def _validate(item: Any, index: int, creating: bool) -> None:

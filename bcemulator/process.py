@@ -37,7 +37,7 @@ class EmulatorError(RuntimeError):
 class EmulatorProcess:
     def __init__(
         self,
-        seed: str | int = "demo",
+        seed: str | int | None = "demo",
         *,
         port: int | None = None,
         host: str = "127.0.0.1",
@@ -90,8 +90,9 @@ class EmulatorProcess:
 
     def command(self) -> list[str]:
         cmd = [self.python, "-m", "bcemulator", "--host", self.host, "--port", str(self.port),
-               "--seed", str(self.initial_seed), "--store-hash", self.store_hash,
-               "--token", self.token]
+               "--store-hash", self.store_hash, "--token", self.token]
+        if self.initial_seed is not None:  # None: keep what --db already holds
+            cmd += ["--seed", str(self.initial_seed)]
         if self.db:
             cmd += ["--db", self.db]
         if self.quota is not None:

@@ -249,6 +249,9 @@ def test_customers(check: Checker):
     v3 = "customers.v3.yml"
     v2 = "customers.v2.yml"
     check.call(v3, "GET", "/v3/customers", params={"include": "addresses"}, expect=200)
+    first = check.call(v3, "GET", "/v3/customers", params={"limit": 3}, expect=200).json()
+    check.call(v3, "GET", "/v3/customers",
+               params={"after": first["meta"]["cursor_pagination"]["end_cursor"]}, expect=200)
     made = check.call(v3, "POST", "/v3/customers", json=[{
         "email": f"c{time.time_ns()}@example.com", "first_name": "C", "last_name": "D"}],
         expect=200).json()["data"]

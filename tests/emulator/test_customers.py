@@ -67,3 +67,23 @@ def test_name_filter(api):
     found = api.get("/v3/customers", params={"name:in": "Grace Hopper"}).json()
     assert [c["last_name"] for c in found["data"]] == ["Hopper"]
     assert found["meta"]["pagination"]["total"] == 1
+
+
+def test_cursor_pagination(api):
+    first = api.get("/v3/customers", params={"limit": 5}).json()
+    assert "pagination" in first["meta"] and "cursor_pagination" in first["meta"]
+    cursor = first["meta"]["cursor_pagination"]
+    assert cursor["count"] == 5 and "next" in cursor["links"]
+    seen = [c["id"] for c in first["data"]]
+    after = cursor["end_cursor"]
+    while after:
+        page = api.get("/v3/customers", params={"limit": 5, "after": after}).json()
+        assert set(page["meta"]) == {"cursor_pagination"}
+        seen += [c["id"] for c in page["data"]]
+        meta = page["meta"]["cursor_pagination"]
+        after = meta.get("end_cursor") if "next" in meta["links"] else None
+    everything = api.get("/v3/customers", params={"limit": 250}).json()["data"]
+    assert seen == [c["id"] for c in everything]
+    back = api.get("/v3/customers", params={"limit": 5, "before": cursor["end_cursor"]}).json()
+    assert [c["id"] for c in back["data"]] == seen[:4]
+    assert api.get("/v3/customers", params={"after": "garbage!"}).status_code == 422

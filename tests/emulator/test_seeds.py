@@ -99,3 +99,17 @@ def test_seeding_speed(emulator_factory):
     assert len(body["data"]) == 250
     print(f"page 40 of 250 products with variants in {page_ms:.0f} ms")
     assert elapsed < 60  # generous: measured, not a benchmark
+
+
+def test_db_file_persists_between_runs(emulator_factory, tmp_path):
+    db = str(tmp_path / "store.sqlite")
+    first = emulator_factory(seed=5, db=db)
+    order = first.place_order([{"product_id": 1, "variant_id": 1, "quantity": 1}])
+    first.stop()
+    second = emulator_factory(seed=None, db=db)
+    api = Api(second)
+    assert api.get(f"/v2/orders/{order['id']}").json()["id"] == order["id"]
+    assert api.get("/v3/catalog/products").json()["meta"]["pagination"]["total"] == 5
+    # ids keep counting from where the first run stopped
+    again = second.place_order([{"product_id": 1, "variant_id": 2, "quantity": 1}])
+    assert again["id"] == order["id"] + 1
