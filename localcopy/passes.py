@@ -47,17 +47,23 @@ class Pass:
         if value is not None and (self.max_modified is None or value > self.max_modified):
             self.max_modified = value
 
-    def page_done(self, page: Page | None, items: int, *, total_pages: int | None = None) -> None:
-        """One cheap UPDATE per page: what the browser's progress bar polls."""
-        self.pages_done += 1
-        self.items_done += items
-        pages_total = total_pages
-        if pages_total is None and page is not None and page.total_pages is not None:
-            pages_total = int(page.total_pages)
-        beat: dict[str, Any] = {"pages_done": self.pages_done, "items_done": self.items_done}
-        if pages_total is not None:
-            beat["pages_total"] = max(pages_total, self.pages_done)
-        heartbeat(self.status, **beat)
+    def beat_for(self, page: Page) -> Callable[[], None]:
+        """The page's progress as one cheap UPDATE (what the browser's progress bar polls),
+        run inside the page's transaction: if the claim is gone, the page is rolled back."""
+
+        def beat() -> None:
+            self.pages_done += 1
+            self.items_done += len(page.items)
+            progress: dict[str, Any] = {"pages_done": self.pages_done,
+                                        "items_done": self.items_done}
+            if page.total_pages is not None:
+                progress["pages_total"] = max(int(page.total_pages), self.pages_done)
+            heartbeat(self.status, **progress)
+
+        return beat
+
+    def report(self) -> None:
+        """Tell the caller's progress callback (outside any transaction)."""
         if self.progress is not None:
             self.progress(self.status)
 

@@ -8,7 +8,7 @@ Memory stays bounded by one page whatever the catalog size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -59,6 +59,7 @@ from .writers import (
 )
 
 PAGE = 250
+Beat = Callable[[], None]
 # Ids per `id:in` query when confirming that unseen rows are really gone.
 CONFIRM_CHUNK = 100
 # Heartbeat every this many orders while fetching their lines.
@@ -69,8 +70,11 @@ ORDERS_PER_BEAT = 25
 
 
 def write_products(p: Pass | None, *, store_hash: str, tally: Tally, items: list[Any],
-                   full: bool) -> list[int]:
-    """One page of products (with embedded variants) in one transaction."""
+                   full: bool, beat: Beat | None = None) -> list[int]:
+    """One page of products (with embedded variants) in one transaction.
+
+    `beat` runs last inside that transaction: a pass that lost its claim rolls its page back.
+    """
     rows = usable((parse_product(i) for i in items), tally)
     if p is not None:
         for row in rows:
@@ -79,38 +83,47 @@ def write_products(p: Pass | None, *, store_hash: str, tally: Tally, items: list
     with transaction.atomic():
         written = upsert(LcProduct, store_hash=store_hash, rows=rows, now=now, tally=tally,
                          only_changed=not full, skip_older=not full)
-        if not written:
-            return written
-        pks = pks_of(LcProduct, store_hash=store_hash, bc_ids=written)
-        by_id = {row.bc_id: row for row in rows}
-        variants: list[Parsed] = []
-        extra: dict[int, dict[str, Any]] = {}
-        for pid in written:
-            embedded, problem = product_variants(by_id[pid].raw)
-            if problem:
-                tally.problem(pid, problem)
-            for raw in embedded:
-                variant = parse_variant(raw, product_bc_id=pid)
-                if variant.problems:
-                    tally.problem(pid, f"variant {variant.bc_id}: " + "; ".join(variant.problems))
-                    variant.problems = []
-                if variant.bc_id is not None:
-                    variants.append(variant)
-                    extra[variant.bc_id] = {"product_id": pks[pid]}
-        variants = usable(variants, None)
-        upsert(LcVariant, store_hash=store_hash, rows=variants, now=now, tally=None,
-               extra=extra)
-        prune_children(LcVariant, parent_field="product_id", parent_pks=pks.values(),
-                       keep=(v.bc_id for v in variants if v.bc_id is not None))
+        _variants(store_hash, tally, rows, written, now)
+        if beat is not None:
+            beat()
     return written
+
+
+def _variants(store_hash: str, tally: Tally, rows: list[Parsed], written: list[int],
+              now: datetime) -> None:
+    """The variants embedded in the products just written; removed ones are deleted."""
+    if written:
+        pks = pks_of(LcProduct, store_hash=store_hash, bc_ids=written)
+    else:
+        return
+    by_id = {row.bc_id: row for row in rows}
+    variants: list[Parsed] = []
+    extra: dict[int, dict[str, Any]] = {}
+    for pid in written:
+        embedded, problem = product_variants(by_id[pid].raw)
+        if problem:
+            tally.problem(pid, problem)
+        for raw in embedded:
+            variant = parse_variant(raw, product_bc_id=pid)
+            if variant.problems:
+                tally.problem(pid, f"variant {variant.bc_id}: " + "; ".join(variant.problems))
+                variant.problems = []
+            if variant.bc_id is not None:
+                variants.append(variant)
+                extra[variant.bc_id] = {"product_id": pks[pid]}
+    variants = usable(variants, None)
+    upsert(LcVariant, store_hash=store_hash, rows=variants, now=now, tally=None, extra=extra)
+    prune_children(LcVariant, parent_field="product_id", parent_pks=pks.values(),
+                   keep=(v.bc_id for v in variants if v.bc_id is not None))
 
 
 def pull_products(p: Pass, *, full: bool, since: datetime | None) -> None:
     filters = {"date_modified:min": since} if since is not None else None
     for page in p.client.iter_product_pages(include=DEFAULT_PRODUCT_INCLUDE, filters=filters,
                                             limit=PAGE):
-        write_products(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full)
-        p.page_done(page, len(page.items))
+        write_products(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full,
+                       beat=p.beat_for(page))
+        p.report()
     if full:
         unseen = ids_not_seen_since(LcProduct, store_hash=p.store_hash, since=p.started_at)
         # Offset paging can skip a product when another is deleted mid-walk; ask for the
@@ -128,21 +141,25 @@ def pull_products(p: Pass, *, full: bool, since: datetime | None) -> None:
 
 
 def write_customers(p: Pass | None, *, store_hash: str, tally: Tally, items: list[Any],
-                    full: bool) -> list[int]:
+                    full: bool, beat: Beat | None = None) -> list[int]:
     rows = usable((parse_customer(i) for i in items), tally)
     if p is not None:
         for row in rows:
             p.saw_modified(row.fields.get("date_modified"))
     with transaction.atomic():
-        return upsert(LcCustomer, store_hash=store_hash, rows=rows, now=timezone.now(),
-                      tally=tally, only_changed=not full, skip_older=not full)
+        written = upsert(LcCustomer, store_hash=store_hash, rows=rows, now=timezone.now(),
+                         tally=tally, only_changed=not full, skip_older=not full)
+        if beat is not None:
+            beat()
+    return written
 
 
 def pull_customers(p: Pass, *, full: bool, since: datetime | None) -> None:
     filters = {"date_modified:min": since} if since is not None else None
     for page in p.client.iter_customer_pages(filters=filters, limit=PAGE):
-        write_customers(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full)
-        p.page_done(page, len(page.items))
+        write_customers(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full,
+                        beat=p.beat_for(page))
+        p.report()
     if full:
         unseen = ids_not_seen_since(LcCustomer, store_hash=p.store_hash, since=p.started_at)
         for chunk in _chunks(unseen, CONFIRM_CHUNK):
@@ -159,7 +176,7 @@ def pull_customers(p: Pass, *, full: bool, since: datetime | None) -> None:
 
 
 def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
-                 items: list[Any], full: bool) -> list[int]:
+                 items: list[Any], full: bool, beat: Beat | None = None) -> list[int]:
     """One page of orders; lines and shipping addresses fetched only for new or changed ones
     (one request each per order: the V2 API has no way to list them in bulk)."""
     rows = usable((parse_order(i) for i in items), tally)
@@ -207,6 +224,8 @@ def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
             upsert(model, store_hash=store_hash, rows=children, now=now, tally=None, extra=extra)
             prune_children(model, parent_field="order_id", parent_pks=pks.values(),
                            keep=(c.bc_id for c in children if c.bc_id is not None))
+        if beat is not None:
+            beat()
     return written
 
 
@@ -216,8 +235,8 @@ def pull_orders(p: Pass, *, full: bool, since: datetime | None) -> None:
         filters["min_date_modified"] = since
     for page in p.client.iter_order_pages(filters=filters, limit=PAGE):
         write_orders(p, client=p.client, store_hash=p.store_hash, tally=p.tally,
-                     items=page.items, full=full)
-        p.page_done(page, len(page.items))
+                     items=page.items, full=full, beat=p.beat_for(page))
+        p.report()
     if full:
         # V2 has no id:in to double-check with; an order skipped by a shifting page comes
         # back with the next incremental pass only if it changes, or with the next reload.
@@ -236,7 +255,8 @@ def _pull_list(p: Pass, model: type, pages: Iterable[Page], parse: Any, *, full:
         with transaction.atomic():
             upsert(model, store_hash=p.store_hash, rows=rows, now=timezone.now(), tally=p.tally,
                    only_changed=True)
-        p.page_done(page, len(page.items))
+            p.beat_for(page)()
+        p.report()
     missing = ids_missing(model, store_hash=p.store_hash, present=seen, before=p.started_at)
     p.tally.deleted += delete_ids(model, store_hash=p.store_hash, bc_ids=missing)
 
