@@ -138,3 +138,36 @@ def test_edit_order_changes_quantities_and_stock(api, emulator):
     lines = api.get(f"/v2/orders/{order['id']}/products").json()
     assert [x["product_id"] for x in lines] == [b["id"]]
     assert float(edited["total_inc_tax"]) == pytest.approx(float(lines[0]["total_inc_tax"]))
+
+
+def test_put_order_products_patch_semantics(api, emulator):
+    a = product_by_sku(api, "DEMO0008")
+    b = product_by_sku(api, "DEMO0009")
+    a0, b0 = a["inventory_level"], b["inventory_level"]
+    order = emulator.place_order([{"product_id": a["id"], "variant_id": None, "quantity": 2}])
+    line = api.get(f"/v2/orders/{order['id']}/products").json()[0]
+    r = api.put(f"/v2/orders/{order['id']}", json={"products": [
+        {"id": line["id"], "quantity": 1},
+        {"product_id": b["id"], "quantity": 1}]})
+    assert r.status_code == 200 and r.json()["items_total"] == 2
+    assert stock(api, "DEMO0008") == a0 - 1 and stock(api, "DEMO0009") == b0 - 1
+    r = api.put(f"/v2/orders/{order['id']}", json={"products": [{"id": line["id"],
+                                                                  "quantity": 0}]})
+    assert r.json()["items_total"] == 1 and stock(api, "DEMO0008") == a0
+
+
+def test_concurrent_clients(api):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    def fetch(page: int) -> int:
+        # One connection per call: requests.Session is not meant to be shared by threads.
+        r = requests.get(api.url("/v3/catalog/products"), timeout=30,
+                         headers={"X-Auth-Token": api.emu.token},
+                         params={"page": page, "limit": 50, "include": "variants"})
+        return len(r.json()["data"])
+
+    with ThreadPoolExecutor(8) as pool:
+        counts = list(pool.map(fetch, [1, 2, 3, 4, 5, 6, 7, 8] * 3))
+    assert all(c == 50 for c in counts)
