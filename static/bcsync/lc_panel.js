@@ -107,7 +107,8 @@
     fetch(panel.dataset.statusUrl, {headers: {Accept: "application/json"}, credentials: "same-origin"})
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then(render)
-      .catch(() => schedule(SLOW_MS));
+      // A failed poll during a reload is tried again soon; when idle, there is no hurry.
+      .catch(() => schedule(panel.dataset.running === "true" ? FAST_MS : SLOW_MS));
   }
 
   panel.querySelectorAll("form.lc-reload-form").forEach((form) => {
