@@ -92,7 +92,7 @@ def assert_fits(model: type[models.Model], fields: dict) -> None:
             value.encode("utf-8")  # no lone surrogates
         elif isinstance(column, models.DecimalField):
             assert isinstance(value, Decimal) and value.is_finite()
-            sign, digits, exponent = value.as_tuple()
+            _sign, digits, exponent = value.as_tuple()
             assert -exponent <= column.decimal_places
             assert len(digits) + exponent <= column.max_digits - column.decimal_places
         elif isinstance(column, models.BigIntegerField):
