@@ -157,9 +157,11 @@ def _error_body(req: Request, status: int, title: str) -> object:
 def _unauthorized(req: Request) -> object:
     if req.api == "v2":
         return [{"status": 401, "message": "You are not authorized to access this resource."}]
-    return {"status": 401, "title": "Unauthorized",
-            "type": "/api-docs/getting-started/api-status-codes",
-            "errors": {"X-Auth-Token": "missing or invalid access token"}}
+    # The title is the one the webhooks spec documents for a bad token.
+    return {"status": 401,
+            "title": "Unauthorized - the v3 Auth client ID or token in the request are not a "
+                     "valid combination for this store.",
+            "type": "/api-docs/getting-started/api-status-codes", "errors": {}}
 
 
 def serve(emu: Emulator, host: str, port: int) -> EmulatorServer:
