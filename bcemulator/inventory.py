@@ -1,14 +1,15 @@
-"""Inventory V3: locations (read), items, and absolute/relative adjustments."""
+"""Inventory V3: locations, items, per-location settings, absolute/relative adjustments."""
 
 from __future__ import annotations
 
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from . import clock
 from .catalog_model import has_options, load_product, load_variant, set_stock
 from .errors import ApiError, v3_error, v3_not_found
 from .routing import Request, Response, Router, placeholders, v3_list, v3_page
-from .store import loads
+from .store import dumps, loads
 
 if TYPE_CHECKING:
     from .app import Emulator
@@ -18,6 +19,10 @@ MAX_ADJUSTMENT_ITEMS = 2000
 
 def register(router: Router) -> None:
     router.add("GET", "/v3/inventory/locations", list_locations)
+    router.add("POST", "/v3/inventory/locations", post_locations)
+    router.add("PUT", "/v3/inventory/locations", put_locations)
+    router.add("DELETE", "/v3/inventory/locations", delete_locations)
+    router.add("PUT", "/v3/inventory/locations/{location_id}/items", put_location_items)
     router.add("GET", "/v3/inventory/items", list_items)
     router.add("GET", "/v3/inventory/locations/{location_id}/items", list_location_items)
     router.add("PUT", "/v3/inventory/adjustments/absolute", absolute)
@@ -249,3 +254,116 @@ def absolute(emu: Emulator, req: Request) -> Response:
 
 def relative(emu: Emulator, req: Request) -> Response:
     return _adjust(emu, req, "relative")
+
+
+# ---- location writes -----------------------------------------------------------------
+
+LOCATION_FIELDS = ("code", "label", "description", "managed_by_external_source", "type_id",
+                   "enabled", "operating_hours", "time_zone", "address",
+                   "storefront_visibility", "special_hours")
+
+
+def _check_location(emu: Emulator, data: dict[str, Any], index: int, own: int | None) -> None:
+    errors = {}
+    for name in ("code", "label"):
+        if not isinstance(data.get(name), str) or not data[name].strip():
+            errors[f"{index}.{name}"] = "error.path.missing"
+    if data.get("type_id") not in ("PHYSICAL", "VIRTUAL"):
+        errors[f"{index}.type_id"] = "must be PHYSICAL or VIRTUAL"
+    if data.get("type_id") == "PHYSICAL" and not isinstance(data.get("address"), dict):
+        errors[f"{index}.address"] = "A physical location needs an address"
+    if errors:
+        raise _problem("JSON data is missing or invalid", errors)
+    row = emu.store.one("SELECT id FROM locations WHERE code=?", (data["code"],))
+    if row and row[0] != own:
+        raise _problem(f"Location code '{data['code']}' is already in use",
+                       {f"{index}.code": "duplicate"})
+
+
+def post_locations(emu: Emulator, req: Request) -> Response:
+    from .seed import DAYS
+
+    body = req.json()
+    items = body if isinstance(body, list) else [body]
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise _problem("JSON data is missing or invalid", {str(i): "must be an object"})
+        stamp = clock.iso_z(clock.now())
+        data = {"description": "", "managed_by_external_source": False, "type_id": "PHYSICAL",
+                "enabled": True, "time_zone": "Etc/UTC", "storefront_visibility": True,
+                "special_hours": [], "operating_hours": {
+                    d: {"open": False, "opening": "00:00", "closing": "00:00"} for d in DAYS},
+                **{k: item[k] for k in LOCATION_FIELDS if k in item},
+                "created_at": stamp, "updated_at": stamp}
+        _check_location(emu, data, i, None)
+        lid = emu.store.next_id("locations")
+        emu.store.conn.execute("INSERT INTO locations(id, code, data) VALUES(?,?,?)",
+                               (lid, data["code"], dumps(data)))
+    return Response(200, {"transaction_id": str(uuid.uuid4())})
+
+
+def put_locations(emu: Emulator, req: Request) -> Response:
+    body = req.json()
+    items = body if isinstance(body, list) else [body]
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not item.get("id"):
+            raise _problem("JSON data is missing or invalid", {f"{i}.id": "error.path.missing"})
+        if item["id"] == 1:
+            raise _problem("The default location (id 1) cannot be changed")
+        data = emu.store.get_json("locations", item["id"])
+        if data is None:
+            raise _problem(f"[Location with id {item['id']} not found]")
+        data.update({k: item[k] for k in LOCATION_FIELDS if k in item})
+        data["updated_at"] = clock.iso_z(clock.now())
+        _check_location(emu, data, i, item["id"])
+        emu.store.conn.execute("UPDATE locations SET code=?, data=? WHERE id=?",
+                               (data["code"], dumps(data), item["id"]))
+    return Response(200, {"transaction_id": str(uuid.uuid4())})
+
+
+def delete_locations(emu: Emulator, req: Request) -> Response:
+    ids = req.int_csv("location_id:in")
+    if not ids:
+        raise _problem("JSON data is missing or invalid", {"location_id:in": "required"})
+    if 1 in ids:
+        raise _problem("The default location (id 1) cannot be deleted")
+    for lid in ids:
+        if emu.store.get_json("locations", lid) is None:
+            raise v3_not_found("location")
+    for lid in ids:
+        # Deleting a location deletes its stock (DIGEST §10).
+        emu.store.conn.execute("DELETE FROM inventory WHERE location_id=?", (lid,))
+        emu.store.conn.execute("DELETE FROM locations WHERE id=?", (lid,))
+    return Response(200, {"transaction_id": str(uuid.uuid4())})
+
+
+def put_location_items(emu: Emulator, req: Request) -> Response:
+    """Per-location settings: safety stock, warning level, bin picking number."""
+    lid = req.params["location_id"]
+    if emu.store.get_json("locations", lid) is None:
+        raise _problem(f"[Location with id {lid} not found]")
+    body = req.json()
+    settings = body.get("settings") if isinstance(body, dict) else None
+    if not isinstance(settings, list) or not settings:
+        raise _problem("JSON data is missing or invalid", {"settings": "error.path.missing"})
+    if len(settings) > MAX_ADJUSTMENT_ITEMS:
+        raise _problem(f"The maximum number of items per request is {MAX_ADJUSTMENT_ITEMS}")
+    plan = []
+    for item in settings:
+        if not isinstance(item, dict) or not isinstance(item.get("identity"), dict):
+            raise _problem("JSON data is missing or invalid", {"identity": "required"})
+        key = _resolve(emu, item["identity"])
+        assert key is not None
+        plan.append((key, item))
+    for (pid, vid), item in plan:
+        emu.store.conn.execute(
+            "INSERT OR IGNORE INTO inventory(location_id, product_id, variant_id) VALUES(?,?,?)",
+            (lid, pid, vid))
+        for field, column in (("safety_stock", "safety_stock"),
+                              ("warning_level", "warning_level"),
+                              ("bin_picking_number", "bin_picking_number")):
+            if field in item:
+                emu.store.conn.execute(
+                    f"UPDATE inventory SET {column}=? WHERE location_id=? AND product_id=? "
+                    "AND variant_id=?", (item[field], lid, pid, vid))
+    return Response(200, {"transaction_id": str(uuid.uuid4())})

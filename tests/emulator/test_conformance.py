@@ -276,6 +276,18 @@ def test_inventory_and_locations(check: Checker):
     check.call("locations.v3.yml", "GET", "/v3/inventory/locations", expect=200)
     check.call(inv, "GET", "/v3/inventory/items", params={"limit": 20}, expect=200)
     check.call(inv, "GET", "/v3/inventory/locations/1/items", expect=200)
+    locs = "locations.v3.yml"
+    code = f"CONF{time.time_ns() % 10**9}"
+    check.call(locs, "POST", "/v3/inventory/locations",
+               json=[{"code": code, "label": "Conformance", "type_id": "VIRTUAL"}], expect=200)
+    lid = check.api.get("/v3/inventory/locations",
+                        params={"location_code:in": code}).json()["data"][0]["id"]
+    check.call(locs, "PUT", "/v3/inventory/locations", json=[{"id": lid, "label": "C2"}],
+               expect=200)
+    check.call(inv, "PUT", f"/v3/inventory/locations/{lid}/items", json={"settings": [
+        {"identity": {"product_id": 30}, "safety_stock": 1}]}, expect=200)
+    check.call(locs, "DELETE", "/v3/inventory/locations", params={"location_id:in": lid},
+               expect=200)
     check.call(inv, "PUT", "/v3/inventory/adjustments/absolute", json={
         "items": [{"location_id": 2, "product_id": 30, "quantity": 5}]}, expect=200)
     check.call(inv, "POST", "/v3/inventory/adjustments/relative", json={
