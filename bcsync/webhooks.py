@@ -115,7 +115,8 @@ def webhooks_register(*, connection: StoreConnection,
     """(Re)register our webhooks on the store. Idempotent: hooks that already exist for the
     same scope and destination are kept (reactivated if needed), never duplicated."""
     receiver_url = receiver_url or webhook_receiver_url(connection=connection)
-    with client_for(connection) as client:
+    # Few, short retries: a person is waiting on the button (the task retries on its own).
+    with client_for(connection, max_retries=1, max_retry_seconds=10) as client:
         results = _register_with(client, secret=connection.webhook_secret,
                                  receiver_url=receiver_url)
     StoreConnection.objects.filter(pk=connection.pk).update(
