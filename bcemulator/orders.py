@@ -54,6 +54,7 @@ SORTABLE = {"id", "customer_id", "date_created", "date_modified", "status_id", "
 
 def register(router: Router) -> None:
     router.add("GET", "/v2/orders", list_orders)
+    router.add("POST", "/v2/orders", post_order)
     router.add("GET", "/v2/orders/count", count_orders)
     router.add("GET", "/v2/orders/{order_id}", get_order)
     router.add("PUT", "/v2/orders/{order_id}", put_order)
@@ -226,6 +227,11 @@ def _line_for(emu: Emulator, oid: int, address_id: int, product_id: int,
         price = float(sale)
     elif not variant or not variant.get("option_values"):
         price = float(product["sale_price"] or price)
+    return _line_from(oid, address_id, product_id, product, variant, price, quantity)
+
+
+def _line_from(oid: int, address_id: int, product_id: int, product: dict[str, Any],
+               variant: dict[str, Any] | None, price: float, quantity: int) -> dict[str, Any]:
     sku = (variant or {}).get("sku") or product.get("sku") or ""
     options = [{
         "id": i + 1, "option_id": ov["option_id"], "order_product_id": 0,
@@ -263,6 +269,20 @@ def _line_for(emu: Emulator, oid: int, address_id: int, product_id: int,
         "brand": "", "applied_discounts": [], "product_options": options,
         "configurable_fields": [], "gift_certificate_id": None,
     }
+
+
+def _custom_line(oid: int, address_id: int, line: dict[str, Any], qty: int
+                 ) -> dict[str, Any]:
+    """A line that is not a catalog product (V2 "custom product"): no stock effect."""
+    if not line.get("name"):
+        raise OrderInputError("A line without product_id needs a name (custom product).")
+    price = float(line.get("price_inc_tax", line.get("price_ex_tax", 0)) or 0)
+    fake = {"name": line["name"], "sku": line.get("sku", ""), "type": "physical",
+            "price": price, "sale_price": 0, "cost_price": 0, "weight": 0, "width": 0,
+            "height": 0, "depth": 0, "upc": line.get("upc", ""), "bin_picking_number": ""}
+    out = _line_from(oid, address_id, 0, fake, None, price, qty)
+    out["variant_id"] = 0
+    return out
 
 
 def _adjust_stock(emu: Emulator, product_id: int, variant_id: int | None, delta: int) -> None:
@@ -341,16 +361,23 @@ def place_order(emu: Emulator, body: dict[str, Any], created: datetime | None = 
         "form_fields": [],
     }
     shipping_cost = float(body.get("shipping_cost", 0))
+    if isinstance(body.get("billing_address"), dict):
+        address.update({k: v for k, v in body["billing_address"].items() if k in address})
+        email = address["email"] or email
     lines = []
     for line in lines_in:
         qty = int(line.get("quantity") or 0)
         if qty <= 0:
             raise OrderInputError("Each line needs a positive quantity.")
+        if not line.get("product_id"):
+            lines.append(_custom_line(oid, address_id, line, qty))
+            continue
         lines.append(_line_for(emu, oid, address_id, int(line["product_id"]),
                                line.get("variant_id"), qty))
     if check_stock:
         for line in lines:
-            _adjust_stock(emu, line["product_id"], line["variant_id"], -line["quantity"])
+            if line["product_id"]:
+                _adjust_stock(emu, line["product_id"], line["variant_id"], -line["quantity"])
     data: dict[str, Any] = {
         "customer_id": customer_id, "date_created": clock.rfc2822(when),
         "date_modified": clock.rfc2822(when), "date_shipped": "", "status_id": status_id,
@@ -370,13 +397,17 @@ def place_order(emu: Emulator, body: dict[str, Any], created: datetime | None = 
         "currency_exchange_rate": "1.0000000000", "default_currency_id": 1,
         "default_currency_code": "USD", "store_default_currency_code": "USD",
         "store_default_to_transactional_exchange_rate": "1.0000000000",
-        "staff_notes": "", "customer_message": body.get("customer_message", ""),
+        "staff_notes": body.get("staff_notes", ""),
+        "customer_message": body.get("customer_message", ""),
         "discount_amount": money(0), "coupon_discount": money(0),
         "shipping_address_count": 1, "is_deleted": False, "ebay_order_id": "0", "cart_id": "",
-        "billing_address": address, "is_email_opt_in": False, "order_source": "www",
-        "channel_id": 1, "external_source": None, "external_id": None,
+        "billing_address": address, "is_email_opt_in": False,
+        "order_source": body.get("order_source", "www"),
+        "channel_id": int(body.get("channel_id") or 1),
+        "external_source": body.get("external_source"), "external_id": None,
         "external_merchant_id": None, "tax_provider_id": "BasicTaxProvider",
-        "customer_locale": "en", "external_order_id": "", "is_tax_inclusive_pricing": False,
+        "customer_locale": "en", "external_order_id": body.get("external_order_id", ""),
+        "is_tax_inclusive_pricing": False,
         "total_tax": money(0),
     }
     _recompute(data, lines)
@@ -498,3 +529,36 @@ def update_order(emu: Emulator, oid: int, body: Any) -> dict[str, Any]:
 
 def put_order(emu: Emulator, req: Request) -> Response:
     return Response(200, update_order(emu, req.params["order_id"], req.json()))
+
+
+def post_order(emu: Emulator, req: Request) -> Response:
+    """POST /v2/orders with ``products`` (catalog lines by product_id[/variant_id], or custom
+    lines with name and price); stock is decremented as for a storefront order."""
+    body = req.json()
+    if not isinstance(body, dict):
+        raise v2_error(400, "The request body must be a JSON object.")
+    if not isinstance(body.get("billing_address"), dict):
+        raise v2_error(400, "The field 'billing_address' cannot be blank.")
+    if body.get("consignments"):
+        raise v2_error(400, "Consignments are not supported by the emulator; use products.")
+    products = body.get("products")
+    if not isinstance(products, list) or not products:
+        raise v2_error(400, "The field 'products' cannot be blank.")
+    lines = [{"product_id": p.get("product_id"), "variant_id": p.get("variant_id"),
+              "quantity": p.get("quantity"), "name": p.get("name"), "sku": p.get("sku", ""),
+              "price_inc_tax": p.get("price_inc_tax"), "price_ex_tax": p.get("price_ex_tax")}
+             for p in products if isinstance(p, dict)]
+    created = None
+    if body.get("date_created"):
+        try:
+            created = clock.parse_any(str(body["date_created"]))
+        except (ValueError, TypeError) as exc:
+            raise v2_error(400, "The field 'date_created' is invalid.") from exc
+    order = place_order(emu, {
+        **{k: body[k] for k in ("customer_id", "status_id", "customer_message", "staff_notes",
+                                "external_source", "external_order_id", "channel_id",
+                                "payment_method", "order_source", "billing_address")
+           if k in body},
+        "shipping_cost": float(body.get("base_shipping_cost") or 0), "lines": lines,
+        "status_id": body.get("status_id", 1)}, created=created)
+    return Response(200, order)

@@ -171,3 +171,24 @@ def test_concurrent_clients(api):
     with ThreadPoolExecutor(8) as pool:
         counts = list(pool.map(fetch, [1, 2, 3, 4, 5, 6, 7, 8] * 3))
     assert all(c == 50 for c in counts)
+
+
+def test_post_order_creates_and_decrements_stock(api):
+    p = product_by_sku(api, "DEMO0012")
+    before = p["inventory_level"]
+    r = api.post("/v2/orders", json={
+        "status_id": 10, "customer_id": 0, "external_source": "POS (bcsync)",
+        "billing_address": {"first_name": "Walk", "last_name": "In", "zip": "78701",
+                            "email": "till@example.com"},
+        "products": [{"product_id": p["id"], "quantity": 2},
+                     {"name": "Gift wrap", "quantity": 1, "price_inc_tax": 3,
+                      "price_ex_tax": 3}]})
+    assert r.status_code == 200, r.text
+    order = r.json()
+    assert order["status"] == "Completed" and order["external_source"] == "POS (bcsync)"
+    assert order["items_total"] == 3
+    assert stock(api, "DEMO0012") == before - 2
+    lines = api.get(f"/v2/orders/{order['id']}/products").json()
+    assert [x["name"] for x in lines][1] == "Gift wrap" and lines[1]["product_id"] == 0
+    assert api.post("/v2/orders", json={"products": [{"product_id": 1, "quantity": 1}]}
+                    ).status_code == 400
