@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import traceback
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,7 @@ def handle(emu: Emulator, method: str, path: str, query: dict[str, list[str]], r
 
 
 def health(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:
-    return {"ok": True, "store_hash": emu.store_hash}
+    return {"ok": True, "store_hash": emu.store_hash, "pid": os.getpid()}
 
 
 def stats(emu: Emulator, body: dict[str, Any]) -> dict[str, Any]:

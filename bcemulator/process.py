@@ -123,7 +123,9 @@ class EmulatorProcess:
                 raise EmulatorError(f"emulator exited with {self.proc.returncode}:\n"
                                     f"{self.stderr()}")
             try:
-                if self.health().get("ok"):
+                # The pid check makes sure the answer is ours, not another server's that
+                # already holds the port.
+                if self.health().get("pid") == self.proc.pid:
                     return self
             except (OSError, ValueError):
                 pass

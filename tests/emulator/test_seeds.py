@@ -113,3 +113,18 @@ def test_db_file_persists_between_runs(emulator_factory, tmp_path):
     # ids keep counting from where the first run stopped
     again = second.place_order([{"product_id": 1, "variant_id": 2, "quantity": 1}])
     assert again["id"] == order["id"] + 1
+
+
+def test_launcher_reports_startup_failure(emulator):
+    from bcemulator.process import EmulatorError, EmulatorProcess
+
+    clash = EmulatorProcess(seed=0, port=emulator.port, startup_timeout=10)
+    with pytest.raises(EmulatorError, match=r"(?i)address already in use"):
+        clash.start()
+    clash.stop()
+
+
+def test_start_banner_names_url_hash_and_token(emulator):
+    out = emulator.stdout()
+    assert emulator.base_url in out
+    assert "store hash: bcsyncdemo" in out and "emulator-token" in out
