@@ -76,6 +76,7 @@ def build_router() -> Router:
         categories,
         customers,
         inventory,
+        options,
         orders,
         product_parts,
         products,
@@ -85,7 +86,7 @@ def build_router() -> Router:
     )
 
     router = Router()
-    for module in (products, variants, product_parts, brands, categories, orders, customers,
-                   inventory, storeinfo, webhooks):
+    for module in (products, variants, options, product_parts, brands, categories, orders,
+                   customers, inventory, storeinfo, webhooks):
         module.register(router)
     return router

@@ -274,7 +274,9 @@ def _product_view(product: dict[str, Any], variants: list[dict[str, Any]],
         out["custom_fields"] = [{"id": f["id"], "name": f["name"], "value": f["value"]}
                                 for f in fields]
     if "options" in includes:
-        out["options"] = [{**o, "product_id": pid} for o in options]
+        from .options import option_view
+
+        out["options"] = [option_view(pid, o) for o in options]
     if "modifiers" in includes:
         out["modifiers"] = []
     if "bulk_pricing_rules" in includes:

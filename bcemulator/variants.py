@@ -128,11 +128,10 @@ def create_variant(emu: Emulator, pid: int, body: Any) -> dict[str, Any]:
         raise v3_error(422, "JSON data is missing or invalid",
                        {"option_values": "A variant needs at least one option value"})
     existing = load_variants(store, [pid])[pid]
-    if not product.get("options"):
-        # The first option variant replaces the base variant of a simple product.
-        for old in existing:
-            store.conn.execute("DELETE FROM variants WHERE id=?", (old["id"],))
-        existing = []
+    # The first option variant replaces the base variant of a simple product.
+    for old in [v for v in existing if not v["option_values"]]:
+        store.conn.execute("DELETE FROM variants WHERE id=?", (old["id"],))
+    existing = [v for v in existing if v["option_values"]]
     signature = sorted((v["option_id"], v["id"]) for v in values)
     for other in existing:
         if sorted((o["option_id"], o["id"]) for o in other["option_values"]) == signature:

@@ -310,3 +310,31 @@ def test_category_trees(api):
     assert r.status_code == 202
     assert api.get(f"/v3/catalog/categories/{child['category_id']}").status_code == 404
     assert len(api.get("/v3/catalog/categories", params={"limit": 250}).json()["data"]) >= 14
+
+
+def test_options_then_variants_by_id(api):
+    product = new_product(api, sku=unique("OPT").replace(" ", ""), inventory_tracking="variant")
+    pid = product["id"]
+    assert api.get(f"/v3/catalog/products/{pid}/options").json()["data"] == []
+    r = api.post(f"/v3/catalog/products/{pid}/options", json={
+        "display_name": "Size", "type": "rectangles",
+        "option_values": [{"label": "S", "sort_order": 0}, {"label": "M", "sort_order": 1}]})
+    assert r.status_code == 200, r.text
+    option = r.json()["data"]
+    assert [v["label"] for v in option["option_values"]] == ["S", "M"]
+    r = api.post(f"/v3/catalog/products/{pid}/options/{option['id']}/values",
+                 json={"label": "L", "sort_order": 2})
+    large = r.json()["data"]
+    r = api.post(f"/v3/catalog/products/{pid}/variants", json={
+        "sku": f"{product['sku']}-L", "inventory_level": 5,
+        "option_values": [{"id": large["id"], "option_id": option["id"]}]})
+    assert r.status_code == 200, r.text
+    variant = r.json()["data"]
+    assert variant["option_values"][0]["label"] == "L"
+    refreshed = api.get(f"/v3/catalog/products/{pid}", params={"include": "variants"}).json()
+    assert refreshed["data"]["base_variant_id"] == variant["id"]
+    assert [v["id"] for v in refreshed["data"]["variants"]] == [variant["id"]]
+    assert refreshed["data"]["inventory_level"] == 5
+    assert api.delete(f"/v3/catalog/products/{pid}/options/{option['id']}").status_code == 422
+    listed = api.get(f"/v3/catalog/products/{pid}/options/{option['id']}/values").json()
+    assert [v["label"] for v in listed["data"]] == ["S", "M", "L"]

@@ -205,6 +205,23 @@ def test_variants(check: Checker):
                expect=204)
 
 
+def test_options(check: Checker):
+    spec = "catalog/product-variant-options_catalog.v3.yml"
+    pid = check.api.post("/v3/catalog/products", json={
+        "name": new_name("Options"), "type": "physical", "weight": 1, "price": 5,
+    }).json()["data"]["id"]
+    base = f"/v3/catalog/products/{pid}/options"
+    option = check.call(spec, "POST", base, json={
+        "display_name": "Colour", "type": "swatch",
+        "option_values": [{"label": "Red", "sort_order": 0}]}, expect=200).json()["data"]
+    check.call(spec, "GET", base, expect=200)
+    check.call(spec, "GET", f"{base}/{option['id']}", expect=200)
+    check.call(spec, "POST", f"{base}/{option['id']}/values",
+               json={"label": "Blue", "sort_order": 1}, expect=200)
+    check.call(spec, "GET", f"{base}/{option['id']}/values", expect=200)
+    check.call(spec, "DELETE", f"{base}/{option['id']}", expect=204)
+
+
 def test_brands_and_categories(check: Checker):
     brands = "catalog/brands_catalog.v3.yml"
     trees = "catalog/category-trees_catalog.v3.yml"
