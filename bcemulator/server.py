@@ -111,14 +111,15 @@ class RequestHandler(BaseHTTPRequestHandler):
             return
         if fate.kind == "rate_limit":
             self._send(429, _error_body(req, 429, "Too many requests"),
-                       emu.ratelimit.peek(exhausted=True))
+                       _retry_after(emu.ratelimit.peek(exhausted=True)))
             return
         if req.headers.get("x-auth-token") != emu.config.token:
             self._send(401, _unauthorized(req), emu.ratelimit.peek())
             return
         allowed, limit_headers = emu.ratelimit.take()
         if not allowed:
-            self._send(429, _error_body(req, 429, "Too many requests"), limit_headers)
+            self._send(429, _error_body(req, 429, "Too many requests"),
+                       _retry_after(limit_headers))
             return
         response = self._dispatch(req, handler, template)
         if fate.kind == "reset_after_write":
@@ -146,6 +147,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         finally:
             emu.end_events(ok)
         return response
+
+
+def _retry_after(headers: dict[str, str]) -> dict[str, str]:
+    """429s also say when to come back, in whole seconds (rounded up)."""
+    reset_ms = int(headers["X-Rate-Limit-Time-Reset-Ms"])
+    return {**headers, "X-Retry-After": str(max(1, -(-reset_ms // 1000)))}
 
 
 def _error_body(req: Request, status: int, title: str) -> object:

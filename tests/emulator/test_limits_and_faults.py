@@ -30,6 +30,7 @@ def test_rate_limit_headers_and_429(emulator_factory):
     assert r.json() == {"status": 429, "title": "Too many requests",
                         "type": "/api-docs/getting-started/api-status-codes", "errors": {}}
     assert 0 < int(r.headers["X-Rate-Limit-Time-Reset-Ms"]) <= 60000
+    assert 1 <= int(r.headers["X-Retry-After"]) <= 60
     # The control API is never limited.
     assert emu.health()["ok"]
 
