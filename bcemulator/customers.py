@@ -28,6 +28,10 @@ def register(router: Router) -> None:
     router.add("POST", "/v3/customers", post_customers)
     router.add("PUT", "/v3/customers", put_customers)
     router.add("DELETE", "/v3/customers", delete_customers)
+    router.add("GET", "/v3/customers/addresses", list_addresses)
+    router.add("POST", "/v3/customers/addresses", post_addresses)
+    router.add("PUT", "/v3/customers/addresses", put_addresses)
+    router.add("DELETE", "/v3/customers/addresses", delete_addresses)
     router.add("GET", "/v2/customer_groups", list_groups)
     router.add("GET", "/v2/customer_groups/count", count_groups)
     router.add("GET", "/v2/customer_groups/{customer_group_id}", get_group)
@@ -259,6 +263,101 @@ def delete_customers(emu: Emulator, req: Request) -> Response:
         cur = emu.store.conn.execute("DELETE FROM customers WHERE id=?", (cid,))
         if cur.rowcount:
             emu.emit("store/customer/deleted", {"type": "customer", "id": cid})
+    return Response(204)
+
+
+# ---- addresses (stored inside their customer) ------------------------------------------
+
+
+def _all_addresses(emu: Emulator, customer_ids: list[int] | None = None
+                   ) -> list[tuple[int, dict[str, Any]]]:
+    sql, args = "SELECT id, data FROM customers", []
+    if customer_ids is not None:
+        sql += f" WHERE id IN ({placeholders(customer_ids) or 'NULL'})"
+        args = customer_ids
+    return [(cid, a) for cid, raw in emu.store.all(sql + " ORDER BY id", args)
+            for a in loads(raw).get("addresses", [])]
+
+
+def address_view(cid: int, address: dict[str, Any]) -> dict[str, Any]:
+    return {**address, "customer_id": cid}
+
+
+def list_addresses(emu: Emulator, req: Request) -> Response:
+    found = _all_addresses(emu, req.int_csv("customer_id:in"))
+    if (ids := req.int_csv("id:in")) is not None:
+        found = [(c, a) for c, a in found if a["id"] in ids]
+    if (companies := req.csv("company:in")) is not None:
+        found = [(c, a) for c, a in found if a.get("company") in companies]
+    if (names := req.csv("name:in")) is not None:
+        found = [(c, a) for c, a in found if f"{a['first_name']} {a['last_name']}" in names]
+    page = v3_page(req, 50, 250)
+    data = [address_view(c, a) for c, a in found[page.offset:page.offset + page.limit]]
+    return v3_list(data, page, len(found))
+
+
+def _owner(emu: Emulator, address_id: int) -> tuple[int, dict[str, Any]]:
+    for cid, raw in emu.store.all("SELECT id, data FROM customers ORDER BY id"):
+        data = loads(raw)
+        if any(a["id"] == address_id for a in data.get("addresses", [])):
+            return cid, data
+    raise v3_error(422, f"Address {address_id} does not exist", {"id": "unknown address"})
+
+
+def post_addresses(emu: Emulator, req: Request) -> Response:
+    body = req.json()
+    items = body if isinstance(body, list) else [body]
+    required = ("customer_id", "first_name", "last_name", "address1", "city", "country_code")
+    for i, item in enumerate(items):
+        missing = [f"{i}.{f}" for f in required if not isinstance(item, dict) or not item.get(f)]
+        if missing:
+            raise missing_fields(missing)
+    out = []
+    for item in items:
+        cid = int(item["customer_id"])
+        data = emu.store.get_json("customers", cid)
+        if data is None:
+            raise v3_error(422, f"Customer {cid} does not exist", {"customer_id": "unknown"})
+        address = _address(emu, item)
+        data.setdefault("addresses", []).append(address)
+        _save(emu, cid, data)
+        emu.emit("store/customer/address/created", {
+            "type": "customer", "id": address["id"], "address": {"customer_id": cid}})
+        out.append(address_view(cid, address))
+    return Response(200, {"data": out, "meta": {}})
+
+
+def put_addresses(emu: Emulator, req: Request) -> Response:
+    body = req.json()
+    items = body if isinstance(body, list) else [body]
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not item.get("id"):
+            raise missing_fields([f"{i}.id"])
+        cid, data = _owner(emu, int(item["id"]))
+        address = next(a for a in data["addresses"] if a["id"] == item["id"])
+        address.update({k: item[k] for k in ADDRESS_FIELDS if k in item})
+        address["country"] = COUNTRIES.get(address["country_code"], address["country_code"])
+        _save(emu, cid, data)
+        emu.emit("store/customer/address/updated", {
+            "type": "customer", "id": address["id"], "address": {"customer_id": cid}})
+        out.append(address_view(cid, address))
+    return Response(200, {"data": out, "meta": {}})
+
+
+def delete_addresses(emu: Emulator, req: Request) -> Response:
+    ids = req.int_csv("id:in")
+    if not ids:
+        raise v3_error(422, "JSON data is missing or invalid", {"id:in": "error.path.missing"})
+    for cid, raw in emu.store.all("SELECT id, data FROM customers ORDER BY id"):
+        data = loads(raw)
+        gone = [a for a in data.get("addresses", []) if a["id"] in ids]
+        if gone:
+            data["addresses"] = [a for a in data["addresses"] if a["id"] not in ids]
+            _save(emu, cid, data)
+            for address in gone:
+                emu.emit("store/customer/address/deleted", {
+                    "type": "customer", "id": address["id"], "address": {"customer_id": cid}})
     return Response(204)
 
 

@@ -286,6 +286,16 @@ def test_customers(check: Checker):
                expect=422)
     check.call(v3, "PUT", "/v3/customers", json=[{"id": made[0]["id"], "company": "E"}],
                expect=200)
+    address = check.call(v3, "POST", "/v3/customers/addresses", json=[{
+        "customer_id": made[0]["id"], "first_name": "C", "last_name": "D",
+        "address1": "1 Main St", "city": "Austin", "state_or_province": "Texas",
+        "postal_code": "78701", "country_code": "US"}], expect=200).json()["data"][0]
+    check.call(v3, "GET", "/v3/customers/addresses", params={"customer_id:in": made[0]["id"]},
+               expect=200)
+    check.call(v3, "PUT", "/v3/customers/addresses", json=[{"id": address["id"],
+                                                            "city": "Dallas"}], expect=200)
+    check.call(v3, "DELETE", "/v3/customers/addresses", params={"id:in": address["id"]},
+               expect=204)
     check.call(v3, "DELETE", "/v3/customers", params={"id:in": made[0]["id"]}, expect=204)
     check.call(v2, "GET", "/v2/customer_groups", expect=200, ambiguous_one_of=True)
     check.call(v2, "GET", "/v2/customer_groups/count", expect=200)

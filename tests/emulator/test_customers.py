@@ -87,3 +87,24 @@ def test_cursor_pagination(api):
     back = api.get("/v3/customers", params={"limit": 5, "before": cursor["end_cursor"]}).json()
     assert [c["id"] for c in back["data"]] == seen[:4]
     assert api.get("/v3/customers", params={"after": "garbage!"}).status_code == 422
+
+
+def test_addresses(api):
+    cid = api.post("/v3/customers", json=[{"email": email(), "first_name": "A",
+                                           "last_name": "B"}]).json()["data"][0]["id"]
+    r = api.post("/v3/customers/addresses", json=[{
+        "customer_id": cid, "first_name": "A", "last_name": "B", "address1": "1 Rue X",
+        "city": "Paris", "country_code": "FR", "postal_code": "75001",
+        "state_or_province": "Paris"}])
+    assert r.status_code == 200, r.text
+    address = r.json()["data"][0]
+    assert address["country"] == "France" and address["customer_id"] == cid
+    assert api.post("/v3/customers/addresses", json=[{"customer_id": cid}]).status_code == 422
+    r = api.put("/v3/customers/addresses", json=[{"id": address["id"], "city": "Lyon"}])
+    assert r.json()["data"][0]["city"] == "Lyon"
+    listed = api.get("/v3/customers/addresses", params={"customer_id:in": cid}).json()["data"]
+    assert [a["city"] for a in listed] == ["Lyon"]
+    assert api.delete("/v3/customers/addresses",
+                      params={"id:in": address["id"]}).status_code == 204
+    assert api.get("/v3/customers/addresses", params={"customer_id:in": cid}).json()[
+        "data"] == []
