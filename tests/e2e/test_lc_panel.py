@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection as db
+from django.db.backends.signals import connection_created
 
 from bcemulator.process import EmulatorProcess
 from bcsync.connections import connection_upsert
@@ -43,15 +43,23 @@ def worker() -> Iterator[str]:
         app.conf.task_default_queue = previous
 
 
+def _dirty_reads(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+
+
 @pytest.fixture
-def readers_not_blocked_by_the_worker() -> None:
+def readers_not_blocked_by_the_worker() -> Iterator[None]:
     # On SQLite the test database lives in shared-cache memory, where a reader meets "table
     # is locked" while the worker's page transaction is open (the app's own file database in
-    # WAL mode lets readers through). The live server shares this connection; dirty reads
-    # give it the same freedom. PostgreSQL needs nothing.
-    if db.vendor == "sqlite":
-        with db.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
+    # WAL mode lets readers through). The live server opens a connection per request; dirty
+    # reads give those the same freedom. PostgreSQL needs nothing.
+    connection_created.connect(_dirty_reads)
+    try:
+        yield
+    finally:
+        connection_created.disconnect(_dirty_reads)
 
 
 def test_an_operator_watches_a_full_reload_of_products_complete(
