@@ -7,10 +7,21 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from .models import Category, LcOrderLine, LcShippingAddress, LcStatus, LcVariant
-from .writers import CATEGORY_MODELS
+from .writers import CATEGORY_MODELS, DELETE_CHUNK
 
 # Children first: deleting them by store keeps the parents' DELETE a plain one.
 CHILDREN = {"products": (LcVariant,), "orders": (LcOrderLine, LcShippingAddress)}
+
+
+def _delete_in_chunks(model: type, store_hash: str) -> int:
+    """A parent with cascading children is deleted by loading its rows; a chunk at a time
+    (pks only) keeps a 100k-product mirror from being loaded whole."""
+    total = 0
+    rows = model.objects.filter(store_hash=store_hash)
+    while chunk := list(rows.values_list("pk", flat=True)[:DELETE_CHUNK]):
+        count, _ = model.objects.filter(pk__in=chunk).only("pk").delete()
+        total += count
+    return total
 
 
 def lc_delete(*, store_hash: str, categories: Iterable[str] | None = None) -> int:
@@ -26,9 +37,11 @@ def lc_delete(*, store_hash: str, categories: Iterable[str] | None = None) -> in
     total = 0
     with transaction.atomic():
         for name in names:
-            for model in (*CHILDREN.get(name, ()), *CATEGORY_MODELS[name]):
+            for model in CHILDREN.get(name, ()):
                 count, _ = model.objects.filter(store_hash=store_hash).delete()
                 total += count
+            for model in CATEGORY_MODELS[name]:
+                total += _delete_in_chunks(model, store_hash)
         LcStatus.objects.filter(store_hash=store_hash, category__in=names).update(
             state=LcStatus.State.IDLE, run_kind="", run_token="", heartbeat_at=None,
             row_count=0, pages_done=0, pages_total=None, items_done=0, started_at=None,

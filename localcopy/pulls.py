@@ -47,6 +47,7 @@ from .parsing import (
     product_variants,
 )
 from .passes import Pass
+from .prefetch import prefetched
 from .runs import Tally
 from .writers import (
     delete_ids,
@@ -104,7 +105,7 @@ def _variants(store_hash: str, tally: Tally, rows: list[Parsed], written: list[i
         if problem:
             tally.problem(pid, problem)
         for raw in embedded:
-            variant = parse_variant(raw, product_bc_id=pid)
+            variant = parse_variant(raw, product_bc_id=pid, clean=False)
             if variant.problems:
                 tally.problem(pid, f"variant {variant.bc_id}: " + "; ".join(variant.problems))
                 variant.problems = []
@@ -119,8 +120,9 @@ def _variants(store_hash: str, tally: Tally, rows: list[Parsed], written: list[i
 
 def pull_products(p: Pass, *, full: bool, since: datetime | None) -> None:
     filters = {"date_modified:min": since} if since is not None else None
-    for page in p.client.iter_product_pages(include=DEFAULT_PRODUCT_INCLUDE, filters=filters,
-                                            limit=PAGE):
+    pages = p.client.iter_product_pages(include=DEFAULT_PRODUCT_INCLUDE, filters=filters,
+                                        limit=PAGE)
+    for page in prefetched(pages):
         write_products(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full,
                        beat=p.beat_for(page))
         p.report()
@@ -156,7 +158,7 @@ def write_customers(p: Pass | None, *, store_hash: str, tally: Tally, items: lis
 
 def pull_customers(p: Pass, *, full: bool, since: datetime | None) -> None:
     filters = {"date_modified:min": since} if since is not None else None
-    for page in p.client.iter_customer_pages(filters=filters, limit=PAGE):
+    for page in prefetched(p.client.iter_customer_pages(filters=filters, limit=PAGE)):
         write_customers(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full,
                         beat=p.beat_for(page))
         p.report()

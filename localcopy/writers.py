@@ -149,7 +149,8 @@ def delete_ids(model: type[models.Model], *, store_hash: str, bc_ids: Iterable[i
     label = model._meta.label
     for start in range(0, len(ids), DELETE_CHUNK):
         chunk = ids[start:start + DELETE_CHUNK]
-        _, per_model = model.objects.filter(store_hash=store_hash, bc_id__in=chunk).delete()
+        _, per_model = (model.objects.filter(store_hash=store_hash, bc_id__in=chunk)
+                        .only("pk").delete())
         gone += per_model.get(label, 0)
     return gone
 
@@ -180,5 +181,5 @@ def prune_children(model: type[models.Model], *, parent_field: str, parent_pks: 
     stale = [pk for pk, bc_id in model.objects.filter(**{f"{parent_field}__in": pks})
              .values_list("pk", "bc_id") if bc_id not in keep_ids]
     for start in range(0, len(stale), DELETE_CHUNK):
-        model.objects.filter(pk__in=stale[start:start + DELETE_CHUNK]).delete()
+        model.objects.filter(pk__in=stale[start:start + DELETE_CHUNK]).only("pk").delete()
     return len(stale)
