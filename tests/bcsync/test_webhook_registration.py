@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from bcemulator.process import EmulatorProcess
@@ -20,6 +21,7 @@ from bcsync.webhooks import (
     webhook_receiver_url,
     webhooks_register,
 )
+from tests.conftest import client_for as client_for_user
 
 pytestmark = [pytest.mark.django_db]
 
@@ -122,3 +124,26 @@ def test_the_mode_says_which_mechanisms_keep_the_lc_current(db):
     conn.last_webhook_at = now
     SyncSettings.objects.update_or_create(pk=1, defaults={"lc_background_pull": False})
     assert webhook_mode(connection=conn).label == "Webhooks only"
+
+
+@pytest.mark.emulator
+def test_bob_registers_webhooks_from_the_panel_at_the_public_url(bob, connection, settings):
+    settings.BCSYNC_PUBLIC_URL = f"http://127.0.0.1:1/{uuid.uuid4().hex[:8]}"
+    response = client_for_user(bob).post(reverse("bcsync:webhooks_register"),
+                                         {"store": connection.store_hash}, follow=True)
+    assert f"{len(WEBHOOK_SCOPES)} created, 0 reactivated, 0 unchanged" in (
+        response.content.decode())
+    destination = webhook_receiver_url(connection=connection)
+    assert destination.startswith(settings.BCSYNC_PUBLIC_URL)
+    assert len(hooks_at(connection, destination)) == len(WEBHOOK_SCOPES)
+
+
+def test_an_unreachable_store_is_reported_on_the_panel_not_as_an_error_page(bob):
+    conn, _ = connection_upsert(store_hash="abc123", access_token="t",
+                                api_url="http://127.0.0.1:9")
+    response = client_for_user(bob).post(reverse("bcsync:webhooks_register"),
+                                         {"store": "abc123"}, follow=True)
+    assert response.status_code == 200
+    assert "Webhooks were not registered: " in response.content.decode()
+    conn.refresh_from_db()
+    assert conn.webhooks_registered_at is None

@@ -80,7 +80,10 @@ def test_an_operator_watches_a_full_reload_of_products_complete(
     seen: list[tuple[str | None, str | None]] = []
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        seen.append((bar.get_attribute("aria-valuenow"), bar.get_attribute("aria-valuemax")))
+        now, top = bar.get_attribute("aria-valuenow"), bar.get_attribute("aria-valuemax")
+        if now and top and 0 < int(now) < int(top) and not any(v for v, _ in seen[1:]):
+            page.screenshot(path=str(artifacts / "lc-panel-reload-running.png"))
+        seen.append((now, top))
         if "Current" in row.locator("[data-field=light_label]").inner_text():
             break
         time.sleep(0.2)
