@@ -3,11 +3,14 @@ BigCommerce no longer has."""
 
 from __future__ import annotations
 
+import json
 import math
+import sqlite3
 from decimal import Decimal
 
 import pytest
 
+from bcemulator.process import EmulatorProcess
 from localcopy.models import (
     LcBrand,
     LcCategory,
@@ -26,7 +29,7 @@ from localcopy.models import (
 from localcopy.parsing import read_datetime
 from localcopy.services import lc_reload
 
-from .conftest import STORE
+from .conftest import STORE, make_client
 
 pytestmark = [pytest.mark.django_db, pytest.mark.emulator]
 
@@ -158,3 +161,38 @@ def test_unicode_and_longest_allowed_values_round_trip(client, store):
     assert summary.problems == []
     assert row.name == name and row.raw["name"] == name
     assert row.bin_picking_number == "Z" * 255
+
+
+MALFORMED = {
+    "name": None, "sku": 12345, "price": "abc", "sale_price": 5, "cost_price": 1e30,
+    "inventory_tracking": "sometimes", "is_visible": "yes", "upc": "9" * 40,
+    "categories": "not-a-list", "brand_id": -3, "date_modified": "garbage",
+    "bin_picking_number": "nul\x00byte " + "€" * 300,
+}
+
+
+def test_a_malformed_product_from_the_store_is_kept_with_its_problems_logged(tmp_path):
+    # The emulator validates every write through its API (as BigCommerce does), so the only
+    # way to have it serve a broken record is to break its storage: its SQLite file.
+    db = tmp_path / "store.sqlite3"
+    with EmulatorProcess(seed="demo", store_hash=STORE, db=str(db)) as emu:
+        with sqlite3.connect(db) as conn:
+            (data,) = conn.execute("SELECT data FROM products WHERE id=4").fetchone()
+            conn.execute("UPDATE products SET data=? WHERE id=4",
+                         (json.dumps({**json.loads(data), **MALFORMED}),))
+        with make_client(emu) as client:
+            summary = lc_reload(client=client, store_hash=STORE, category="products")
+
+    assert summary.ok and summary.inserted == 400
+    [problem] = [p for p in summary.problems if p["id"] == 4]
+    for field in ("name: missing", "price: not a usable amount", "cost_price",
+                  "inventory_tracking: unknown", "is_visible: not true/false",
+                  "upc: 40 characters, cut to 32", "categories: not a list",
+                  "brand_id", "date_modified: not a date", "bin_picking_number: 3",
+                  "raw: characters"):
+        assert field in problem["problem"], field
+    row = LcProduct.objects.get(bc_id=4)
+    assert (row.name, row.sku, row.price, row.upc) == ("", "12345", None, "9" * 32)
+    assert row.is_visible is None and row.category_ids == [] and row.date_modified is None
+    assert row.raw["categories"] == "not-a-list" and "\x00" not in row.raw["bin_picking_number"]
+    assert LcRun.objects.get(category="products").problems == summary.problems
