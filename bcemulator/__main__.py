@@ -36,7 +36,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--webhook-retry-delays", default="0.2,0.5,1,2",
                    help="seconds between delivery attempts, comma-separated")
     p.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.seed is not None and args.seed != "demo" and not args.seed.isdigit():
+        p.error("--seed must be 'demo' or a non-negative number of products")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
