@@ -119,9 +119,11 @@ def test_launcher_reports_startup_failure(emulator):
     from bcemulator.process import EmulatorError, EmulatorProcess
 
     clash = EmulatorProcess(seed=0, port=emulator.port, startup_timeout=10)
-    with pytest.raises(EmulatorError, match=r"(?i)address already in use"):
-        clash.start()
-    clash.stop()
+    try:
+        with pytest.raises(EmulatorError, match=r"(?i)address already in use"):
+            clash.start()
+    finally:
+        clash.stop()  # never leave a process behind, even if start() wrongly succeeded
 
 
 def test_start_banner_names_url_hash_and_token(emulator):
