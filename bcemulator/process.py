@@ -120,8 +120,9 @@ class EmulatorProcess:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise EmulatorError(f"emulator exited with {self.proc.returncode}:\n"
-                                    f"{self.stderr()}")
+                message = f"emulator exited with {self.proc.returncode}:\n{self.stderr()}"
+                self.stop()
+                raise EmulatorError(message)
             try:
                 # The pid check makes sure the answer is ours, not another server's that
                 # already holds the port.
@@ -130,9 +131,9 @@ class EmulatorProcess:
             except (OSError, ValueError):
                 pass
             time.sleep(0.05)
+        message = f"emulator did not answer within {self.startup_timeout}s:\n{self.stderr()}"
         self.stop()
-        raise EmulatorError(f"emulator did not answer within {self.startup_timeout}s:\n"
-                            f"{self.stderr()}")
+        raise EmulatorError(message)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
