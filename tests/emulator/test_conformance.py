@@ -11,7 +11,6 @@ deviation is handled narrowly below with a comment and listed in bcemulator/READ
 from __future__ import annotations
 
 import json as _json
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -22,13 +21,12 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from openapi_core.validation.response.exceptions import InvalidData, MissingData
 
+from tests.specs import require_specs
+
 from .conftest import Api
 
 pytestmark = pytest.mark.emulator
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SPECS_DIR = Path(os.environ.get("BC_SPECS_DIR")
-                 or REPO_ROOT.parent / "shared" / "bigcommerce-api" / "specs")
 BC_HOST = "https://api.bigcommerce.com"
 
 
@@ -55,13 +53,7 @@ class Specs:
 
 @pytest.fixture(scope="session")
 def specs() -> Specs:
-    if not SPECS_DIR.is_dir():
-        message = (f"BigCommerce OpenAPI specs not found at {SPECS_DIR}; set BC_SPECS_DIR "
-                   "to the folder holding catalog/*.yml, orders.v2.oas2.yml, ...")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return Specs(SPECS_DIR)
+    return Specs(require_specs())
 
 
 class Checker:
