@@ -117,7 +117,7 @@ def assert_storable_json(value) -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(PARSERS))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=records)
 def test_parsing_never_raises_and_every_value_fits_its_column(kind, raw):
     parse, model = PARSERS[kind]
