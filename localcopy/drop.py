@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .models import Category, LcOrderLine, LcShippingAddress, LcStatus, LcVariant
 from .writers import CATEGORY_MODELS, DELETE_CHUNK
 
 # Children first: deleting them by store keeps the parents' DELETE a plain one.
-CHILDREN = {"products": (LcVariant,), "orders": (LcOrderLine, LcShippingAddress)}
+CHILDREN: dict[str, tuple[type[models.Model], ...]] = {
+    "products": (LcVariant,), "orders": (LcOrderLine, LcShippingAddress),
+}
 
 
-def _delete_in_chunks(model: type, store_hash: str) -> int:
+def _delete_in_chunks(model: type[models.Model], store_hash: str) -> int:
     """A parent with cascading children is deleted by loading its rows; a chunk at a time
     (pks only) keeps a 100k-product mirror from being loaded whole."""
     total = 0
-    rows = model.objects.filter(store_hash=store_hash)
+    rows = model._default_manager.filter(store_hash=store_hash)
     while chunk := list(rows.values_list("pk", flat=True)[:DELETE_CHUNK]):
-        count, _ = model.objects.filter(pk__in=chunk).only("pk").delete()
+        count, _ = model._default_manager.filter(pk__in=chunk).only("pk").delete()
         total += count
     return total
 
@@ -37,8 +39,8 @@ def lc_delete(*, store_hash: str, categories: Iterable[str] | None = None) -> in
     total = 0
     with transaction.atomic():
         for name in names:
-            for model in CHILDREN.get(name, ()):
-                count, _ = model.objects.filter(store_hash=store_hash).delete()
+            for child in CHILDREN.get(name, ()):
+                count, _ = child._default_manager.filter(store_hash=store_hash).delete()
                 total += count
             for model in CATEGORY_MODELS[name]:
                 total += _delete_in_chunks(model, store_hash)

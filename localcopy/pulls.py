@@ -273,21 +273,21 @@ def pull_brands(p: Pass, *, full: bool, since: datetime | None) -> None:
 
 
 def _shipping_method_pages(p: Pass) -> Iterator[Page]:
-    """Every zone's methods as pages of (method, zone) pairs (one request per zone)."""
+    """Every zone's methods as pages of {method, zone} (one request per zone)."""
     for zone in p.client.iter_shipping_zones():
         zone_id = zone.get("id") if isinstance(zone, dict) else None
         if not isinstance(zone_id, int) or isinstance(zone_id, bool):
             p.tally.problem(zone_id, f"shipping zone without a usable id: {str(zone)[:80]}")
             continue
         methods = p.client.list_shipping_methods(zone_id)
-        yield Page(items=[(m, zone) for m in methods])
+        yield Page(items=[{"method": m, "zone": zone} for m in methods])
 
 
 def pull_carriers(p: Pass, *, full: bool, since: datetime | None) -> None:
     _pull_list(p, LcLocation, p.client.iter_location_pages(limit=PAGE), parse_location,
                full=full)
     _pull_list(p, LcShippingMethod, _shipping_method_pages(p),
-               lambda pair: parse_shipping_method(pair[0], zone=pair[1]), full=full)
+               lambda pair: parse_shipping_method(pair["method"], zone=pair["zone"]), full=full)
 
 
 PULLS = {
