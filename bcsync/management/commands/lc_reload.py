@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -50,10 +51,18 @@ class PageBars:
         bar.n = status.pages_done
         bar.set_postfix_str(f"{status.items_done} records", refresh=False)
         bar.refresh()
+        if status.state != LcStatus.State.RUNNING:
+            bar.close()  # the pass is over; its bar stops the clock
 
     def close(self) -> None:
         for bar in self.bars.values():
             bar.close()
+
+
+def quiet_client_log(verbosity: int) -> None:
+    """One log line per request would scroll the bars away; -v 2 shows them."""
+    if verbosity < 2:
+        logging.getLogger("bcsync.client").setLevel(logging.WARNING)
 
 
 def report(command: BaseCommand, summaries: list[RunSummary]) -> None:
@@ -77,6 +86,7 @@ class Command(BaseCommand):
         parser.add_argument("--store", help="Store hash (default: the only active store).")
 
     def handle(self, *args, category: str, store: str | None, **options) -> None:
+        quiet_client_log(options["verbosity"])
         connection = store_connection(store)
         bars = PageBars(self.stderr)
         names = list(Category.values) if category == ALL else [category]

@@ -8,7 +8,7 @@ from bcsync.connections import client_for
 from localcopy.models import Category
 from localcopy.services import ReloadAlreadyRunning, lc_sync
 
-from .lc_reload import PageBars, report, store_connection
+from .lc_reload import PageBars, quiet_client_log, report, store_connection
 
 
 class Command(BaseCommand):
@@ -21,6 +21,7 @@ class Command(BaseCommand):
                             help="Only this category (repeatable; default all).")
 
     def handle(self, *args, store: str | None, category: list[str] | None, **options) -> None:
+        quiet_client_log(options["verbosity"])
         connection = store_connection(store)
         bars = PageBars(self.stderr)
         try:
