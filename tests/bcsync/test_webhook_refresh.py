@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import OperationalError
 from django.urls import reverse
 
 from bcemulator.process import EmulatorProcess
@@ -58,8 +59,11 @@ def connection(emulator, live_server) -> StoreConnection:
 def wait_for(check: Callable[[], bool], what: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if check():
-            return
+        try:
+            if check():
+                return
+        except OperationalError:
+            pass  # SQLite's shared-cache test database: the worker is writing that table
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
 

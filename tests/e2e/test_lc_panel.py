@@ -25,7 +25,9 @@ SEED = 3000
 
 @pytest.fixture
 def emulator() -> Iterator[EmulatorProcess]:
-    with EmulatorProcess(seed=SEED) as emu:
+    # 300 ms a request, about what BigCommerce takes for a page of 250 products: the reload
+    # lasts a few seconds and the worker spends most of it outside its page transactions.
+    with EmulatorProcess(seed=SEED, faults={"slow_ms": 300}) as emu:
         yield emu
 
 
