@@ -104,39 +104,6 @@ def enqueue_on_commit(task_name: str, **kwargs: Any) -> None:
     transaction.on_commit(partial(task.apply_async, kwargs=kwargs))
 
 
-class ReloadWaiting(Exception):
-    """An incremental pass holds the category; the requested full reload starts after it."""
-
-
-class PassFailedTransiently(Exception):
-    """A pass ended on an error that may go away (timeout, 429, 5xx): worth another try."""
-
-    def __init__(self, summary: RunSummary) -> None:
-        super().__init__(summary.line())
-        self.summary = summary
-
-
-_TRANSIENT_NAMES = frozenset({"Unreachable", "RateLimited"})
-_TRANSIENT_5XX = frozenset({"500", "502", "503", "504"})
-
-
-def _check_transient(summary: RunSummary | None) -> RunSummary | None:
-    """Raise PassFailedTransiently for a failed summary whose error may go away.
-
-    The LC services record a BigCommerce error on the run and return it as text
-    ("Unreachable: ..."), so the client's own transient classification is read back from
-    the exception's name (and, for ServerError, its status)."""
-    if summary is None or summary.ok:
-        return summary
-    flag = getattr(summary, "transient", None)
-    if flag is None:
-        name, _, rest = summary.error.partition(": ")
-        flag = name in _TRANSIENT_NAMES or (name == "ServerError" and rest[:3] in _TRANSIENT_5XX)
-    if flag:
-        raise PassFailedTransiently(summary)
-    return summary
-
-
 @transaction.atomic
 def lc_reload_request(*, connection: StoreConnection, category: str) -> list[LcStatus]:
     """Ask for a full reload of one category (or "all").
@@ -197,6 +164,39 @@ def lc_delete_request(*, connection: StoreConnection) -> int:
 
 
 # ---- what the workers run ------------------------------------------------------------------
+
+
+class ReloadWaiting(Exception):
+    """An incremental pass holds the category; the requested full reload starts after it."""
+
+
+class PassFailedTransiently(Exception):
+    """A pass ended on an error that may go away (timeout, 429, 5xx): worth another try."""
+
+    def __init__(self, summary: RunSummary) -> None:
+        super().__init__(summary.line())
+        self.summary = summary
+
+
+_TRANSIENT_NAMES = frozenset({"Unreachable", "RateLimited"})
+_TRANSIENT_5XX = frozenset({"500", "502", "503", "504"})
+
+
+def _check_transient(summary: RunSummary | None) -> RunSummary | None:
+    """Raise PassFailedTransiently for a failed summary whose error may go away.
+
+    The LC services record a BigCommerce error on the run and return it as text
+    ("Unreachable: ..."), so the client's own transient classification is read back from
+    the exception's name (and, for ServerError, its status)."""
+    if summary is None or summary.ok:
+        return summary
+    flag = getattr(summary, "transient", None)
+    if flag is None:
+        name, _, rest = summary.error.partition(": ")
+        flag = name in _TRANSIENT_NAMES or (name == "ServerError" and rest[:3] in _TRANSIENT_5XX)
+    if flag:
+        raise PassFailedTransiently(summary)
+    return summary
 
 
 def _active_connection(connection_id: int) -> StoreConnection | None:
