@@ -1,6 +1,6 @@
 """LC Full Reload and incremental passes against an emulated store of N products.
 
-    .venv/bin/python bench/lc_reload.py [--sizes 10000,100000] [--keep-alive]
+    .venv/bin/python bench/lc_reload.py [--sizes 10000,100000] [--latency-ms 100]
 
 For each size, a fresh emulator (`--seed N`: N products with 3 variants each) and a fresh
 child process (its own throwaway SQLite database, so its peak RSS is the reload's alone)
@@ -14,10 +14,6 @@ measure:
 - the child's peak RSS after the reload (goal: 100k within 10% of 10k);
 - an incremental pass of every category with nothing changed (goal: 1 request per category,
   0 rows written), then with 100 products changed through the control API.
-
-Both loops open a new connection per request unless --keep-alive: the emulator writes headers
-and body separately without TCP_NODELAY, so each kept-alive response waits ~40 ms for a
-delayed ACK, the same constant on both sides, which would hide the LC's own cost.
 """
 
 from __future__ import annotations
@@ -35,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from requests.adapters import HTTPAdapter
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -45,21 +40,8 @@ INCLUDE = "variants,images,custom_fields"
 CHANGED = 100
 
 
-class FreshConnectionAdapter(HTTPAdapter):
-    """A new connection per request (see the module docstring)."""
-
-    def send(self, request: Any, **kwargs: Any) -> requests.Response:
-        response = super().send(request, **kwargs)
-        _ = response.content
-        self.poolmanager.clear()
-        return response
-
-
-def session_for(keep_alive: bool) -> requests.Session:
-    session = requests.Session()
-    if not keep_alive:
-        session.mount("http://", FreshConnectionAdapter(max_retries=0))
-    return session
+def session_for() -> requests.Session:
+    return requests.Session()
 
 
 # -- the child: one size, its own database -----------------------------------------------------
@@ -102,13 +84,13 @@ def child(args: argparse.Namespace) -> None:
     def client() -> BigCommerceClient:
         return BigCommerceClient(api_url=args.base_url, store_hash=store,
                                  access_token=args.token, budget=LocalBudget(),
-                                 session=session_for(args.keep_alive))
+                                 session=session_for())
 
     out: dict[str, Any] = {"size": args.size, "rss_after_setup_mb": rss_mb(),
                            "latency_ms": args.latency_ms}
 
     def bare_loop() -> tuple[float, int]:
-        session = session_for(args.keep_alive)
+        session = session_for()
         session.headers.update({"X-Auth-Token": args.token, "Accept": "application/json"})
         url = f"{args.base_url}/stores/{store}/v3/catalog/products"
         t0 = time.perf_counter()
@@ -176,7 +158,7 @@ def child(args: argparse.Namespace) -> None:
 # -- the parent: one emulator and one child per size ---------------------------------------------
 
 
-def run_size(size: int, keep_alive: bool, latency_ms: int) -> dict[str, Any]:
+def run_size(size: int, latency_ms: int) -> dict[str, Any]:
     from bcemulator.process import EmulatorProcess
 
     started = time.perf_counter()
@@ -185,8 +167,7 @@ def run_size(size: int, keep_alive: bool, latency_ms: int) -> dict[str, Any]:
         seeded = time.perf_counter() - started
         cmd = [sys.executable, __file__, "--child", "--size", str(size), "--workdir", workdir,
                "--base-url", emu.base_url, "--store-hash", emu.store_hash, "--token",
-               emu.token, "--latency-ms", str(latency_ms)] + (
-                   ["--keep-alive"] if keep_alive else [])
+               emu.token, "--latency-ms", str(latency_ms)]
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise SystemExit(f"child for {size} failed:\n{proc.stdout}\n{proc.stderr}")
@@ -242,8 +223,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000",
                         help="comma-separated product counts (default 10000,100000)")
-    parser.add_argument("--keep-alive", action="store_true",
-                        help="reuse connections (adds the emulator's ~40 ms stall per request)")
     parser.add_argument("--latency-ms", type=int, default=100,
                         help="also time both loops with this delay per response (0: skip)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -260,7 +239,7 @@ def main() -> None:
     results = []
     for size in sizes:
         print(f"running {size} products ...", flush=True)
-        results.append(run_size(size, args.keep_alive, args.latency_ms))
+        results.append(run_size(size, args.latency_ms))
     report(results)
 
 

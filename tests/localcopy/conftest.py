@@ -7,35 +7,11 @@ from typing import Any
 
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
 
 from bcemulator.process import EmulatorProcess
 from bcsync.client import BigCommerceClient, LocalBudget
 
 STORE = "bcsyncdemo"
-
-
-class FreshConnectionAdapter(HTTPAdapter):
-    """Opens a new connection per request.
-
-    Workaround for the emulator: it writes headers and body in two small writes without
-    TCP_NODELAY, so on a kept-alive connection every response waits ~40 ms for a delayed ACK
-    (Nagle). A new connection per request answers in ~2 ms. (Sending `Connection: close`
-    instead races: the emulator closes without saying so and urllib3 reuses the socket.)
-    """
-
-    def send(self, request: Any, **kwargs: Any) -> requests.Response:
-        response = super().send(request, **kwargs)
-        _ = response.content  # read it all so the connection can be dropped
-        self.poolmanager.clear()
-        return response
-
-
-def fresh_connection_session() -> requests.Session:
-    session = requests.Session()
-    adapter = FreshConnectionAdapter(max_retries=0)
-    session.mount("http://", adapter)
-    return session
 
 
 @pytest.fixture(scope="session")
@@ -57,8 +33,7 @@ def make_client(emu: EmulatorProcess, **kwargs: Any) -> BigCommerceClient:
     kwargs.setdefault("max_retries", 2)
     kwargs.setdefault("max_retry_seconds", 5)
     return BigCommerceClient(api_url=emu.base_url, store_hash=emu.store_hash,
-                             access_token=emu.token, budget=LocalBudget(),
-                             session=fresh_connection_session(), **kwargs)
+                             access_token=emu.token, budget=LocalBudget(), **kwargs)
 
 
 @pytest.fixture
@@ -72,7 +47,7 @@ class Api:
 
     def __init__(self, emu: EmulatorProcess) -> None:
         self.emu = emu
-        self.session = fresh_connection_session()
+        self.session = requests.Session()
         self.session.headers.update({"X-Auth-Token": emu.token, "Accept": "application/json"})
 
     def get(self, path: str, **params: Any) -> Any:
