@@ -3,7 +3,8 @@
 Two ways to write a page: `full` (a Full Reload: every row written, which marks it as seen
 through `synced_at`; rows not seen are swept at the end) and changed-only (incremental and
 webhook passes: rows whose raw JSON is unchanged are left alone, so an idle pass writes 0).
-Memory stays bounded by one page whatever the catalog size.
+Memory stays bounded by a few pages (one written, one queued, one being fetched) whatever
+the catalog size.
 """
 
 from __future__ import annotations
