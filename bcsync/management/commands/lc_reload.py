@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
@@ -59,10 +60,24 @@ class PageBars:
             bar.close()
 
 
-def quiet_client_log(verbosity: int) -> None:
-    """One log line per request would scroll the bars away; -v 2 shows them."""
+@contextmanager
+def quiet_client_log(verbosity: int) -> Iterator[None]:
+    """One log line per request would scroll the bars away; -v 2 shows them. The level is
+    restored afterwards, so a command run inside a longer-lived process leaves no trace."""
+    logger = logging.getLogger("bcsync.client")
+    previous = logger.level
     if verbosity < 2:
-        logging.getLogger("bcsync.client").setLevel(logging.WARNING)
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+class QuietClientLog(BaseCommand):
+    def execute(self, *args: Any, **options: Any) -> str | None:
+        with quiet_client_log(options["verbosity"]):
+            return super().execute(*args, **options)
 
 
 def report(command: BaseCommand, summaries: list[RunSummary]) -> None:
@@ -78,7 +93,7 @@ def report(command: BaseCommand, summaries: list[RunSummary]) -> None:
         raise CommandError("; ".join(f"{s.category} failed: {s.error}" for s in failed))
 
 
-class Command(BaseCommand):
+class Command(QuietClientLog):
     help = "Reload a category of the local copy from BigCommerce (Full Reload)."
 
     def add_arguments(self, parser) -> None:
@@ -86,7 +101,6 @@ class Command(BaseCommand):
         parser.add_argument("--store", help="Store hash (default: the only active store).")
 
     def handle(self, *args, category: str, store: str | None, **options) -> None:
-        quiet_client_log(options["verbosity"])
         connection = store_connection(store)
         bars = PageBars(self.stderr)
         names = list(Category.values) if category == ALL else [category]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from bcsync.connections import client_for
 from localcopy.models import Category
 from localcopy.services import ReloadAlreadyRunning, lc_sync
 
-from .lc_reload import PageBars, quiet_client_log, report, store_connection
+from .lc_reload import PageBars, QuietClientLog, report, store_connection
 
 
-class Command(BaseCommand):
+class Command(QuietClientLog):
     help = ("Bring the local copy up to date: what changed since the last pass (a category "
             "never reloaded gets a Full Reload).")
 
@@ -21,7 +21,6 @@ class Command(BaseCommand):
                             help="Only this category (repeatable; default all).")
 
     def handle(self, *args, store: str | None, category: list[str] | None, **options) -> None:
-        quiet_client_log(options["verbosity"])
         connection = store_connection(store)
         bars = PageBars(self.stderr)
         try:
