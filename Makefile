@@ -25,7 +25,8 @@ demo: migrate
 
 run: migrate
 	@test -f var/.demo-loaded || ($(BIN)/python manage.py demo_catalog && touch var/.demo-loaded)
-	$(BIN)/python manage.py run_all --port $(PORT)
+	BCSYNC_PUBLIC_URL=$${BCSYNC_PUBLIC_URL:-http://127.0.0.1:$(PORT)} \
+	  $(BIN)/python manage.py run_all --port $(PORT)
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from .connections import connection_test
 from .models import StoreConnection, SyncSettings, WorkerHeartbeat
+from .onboarding import connection_onboard
 
 
 class StoreConnectionForm(forms.ModelForm):
@@ -37,6 +38,13 @@ class StoreConnectionAdmin(admin.ModelAdmin):
     readonly_fields = ("last_tested_at", "last_test_ok", "last_test_message",
                        "created_at", "updated_at")
     actions = ["test_connection"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            onboarding = connection_onboard(connection=obj, register_now=False)
+            self.message_user(request, f"{onboarding.webhooks} Full Reload queued for "
+                              f"{', '.join(onboarding.reloads_queued) or 'nothing'}.")
 
     @admin.display(description="Status")
     def status(self, obj: StoreConnection):

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from .connections import ConnectionTestResult, connection_test, connection_upsert
 from .models import StoreConnection
+from .onboarding import connection_onboard
 
 # The emulator's documented defaults (bcemulator/README.md); the product does not import it.
 DEMO_STORE_HASH = "bcsyncdemo"
@@ -50,7 +51,15 @@ def demo_connection_check(
     if not emulator_wait(emulator_url=emulator_url):
         return ConnectionTestResult(ok=False, message=f"The emulator at {emulator_url} did "
                                     "not start; see the 'emulator' lines above.")
-    return connection_test(connection=connection)
+    result = connection_test(connection=connection)
+    if result.ok:
+        onboarding = connection_onboard(connection=connection)
+        message = f"{result.message} {onboarding.webhooks}"
+        if onboarding.reloads_queued:
+            queued = ", ".join(onboarding.reloads_queued)
+            message += f" Local copy: Full Reload queued for {queued}."
+        result = ConnectionTestResult(ok=True, message=message, store_name=result.store_name)
+    return result
 
 
 def procfile_processes() -> dict[str, str]:

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection as db
 from django.urls import reverse
 
+from bcemulator.process import EmulatorProcess
 from bcsync.connections import connection_test, connection_upsert
 from bcsync.models import StoreConnection
 from tests.conftest import client_for
@@ -98,3 +99,31 @@ def test_the_admin_action_reports_the_failure(alice, store):
         {"action": "test_connection", "_selected_action": [store.pk]}, follow=True)
     text = response.content.decode()
     assert "Failed" in text and TOKEN not in text
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with EmulatorProcess(seed="demo") as emu:
+        yield emu
+
+
+@pytest.mark.emulator
+def test_bcconnect_to_the_emulator_registers_webhooks_and_queues_the_lc(emulator, capsys):
+    from localcopy.models import Category, LcStatus
+
+    call_command("bcconnect", "--store-hash", emulator.store_hash, "--token", emulator.token,
+                 "--api-url", emulator.base_url)
+    out = capsys.readouterr().out
+    assert "Connected to 'bcsync demo store'" in out
+    assert "webhooks registered" in out
+    assert "Full Reload queued for products" in out
+    conn = StoreConnection.objects.get()
+    assert conn.last_test_ok is True and conn.webhooks_registered_at is not None
+    queued = LcStatus.objects.filter(store_hash=emulator.store_hash, state="running")
+    assert set(queued.values_list("category", flat=True)) == set(Category.values)
+
+
+def test_bcconnect_with_a_wrong_token_says_so(emulator):
+    with pytest.raises(CommandError, match="401"):
+        call_command("bcconnect", "--store-hash", emulator.store_hash, "--token", "wrong",
+                     "--api-url", emulator.base_url)

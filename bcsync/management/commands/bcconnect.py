@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from bcsync.connections import connection_test, connection_upsert
+from bcsync.onboarding import connection_onboard
 
 
 class Command(BaseCommand):
@@ -13,7 +14,8 @@ class Command(BaseCommand):
         parser.add_argument("--api-url", help="API host (default https://api.bigcommerce.com).")
         parser.add_argument("--description")
         parser.add_argument("--client-id")
-        parser.add_argument("--no-test", action="store_true", help="Do not call the store.")
+        parser.add_argument("--no-test", action="store_true",
+                            help="Do not call the store (nor register webhooks or reload).")
 
     def handle(self, *args, **opts) -> None:
         try:
@@ -32,3 +34,10 @@ class Command(BaseCommand):
         if not result.ok:
             raise CommandError(result.message)
         self.stdout.write(self.style.SUCCESS(result.message))
+        onboarding = connection_onboard(connection=connection)
+        self.stdout.write(onboarding.webhooks)
+        if onboarding.reloads_queued:
+            self.stdout.write(
+                f"Full Reload queued for {', '.join(onboarding.reloads_queued)} (a worker runs "
+                "it; `manage.py lc_reload all` does it here and now)."
+            )

@@ -1,0 +1,44 @@
+"""What happens once a store is connected: webhooks registered, the local copy filled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from localcopy.models import Category, LcStatus
+
+from .client import BigCommerceError
+from .lc import lc_reload_request
+from .models import StoreConnection
+from .webhooks import webhooks_register, webhooks_register_request
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    webhooks: str
+    reloads_queued: list[str]
+
+
+def connection_onboard(*, connection: StoreConnection, register_now: bool = True) -> Onboarding:
+    """Register webhooks (now, or in the background when a page is waiting) and queue a Full
+    Reload of each LC category never loaded for this store. Safe to repeat: registration is
+    idempotent and loaded categories are left to the incremental pass."""
+    if register_now:
+        try:
+            hooks = webhooks_register(connection=connection)
+        except BigCommerceError as exc:
+            webhooks = (f"Webhooks not registered ({exc}); the incremental pass keeps the "
+                        "local copy current without them.")
+        else:
+            webhooks = f"{len(hooks)} webhooks registered."
+    else:
+        webhooks_register_request(connection=connection)
+        webhooks = "Webhook registration queued."
+    loaded = set(
+        LcStatus.objects.filter(store_hash=connection.store_hash,
+                                last_full_reload_at__isnull=False)
+        .values_list("category", flat=True)
+    )
+    never = [c for c in Category.values if c not in loaded]
+    for category in never:
+        lc_reload_request(connection=connection, category=category)
+    return Onboarding(webhooks=webhooks, reloads_queued=never)
