@@ -42,6 +42,9 @@ class Pass:
     max_modified: datetime | None = None
     pages_done: int = 0
     items_done: int = 0
+    # A category may walk several lists in turn (customers, then groups; locations, then
+    # zones and their methods): pages of the lists already walked, so the bar counts them all.
+    earlier_pages: int = 0
 
     def saw_modified(self, value: datetime | None) -> None:
         if value is not None and (self.max_modified is None or value > self.max_modified):
@@ -52,12 +55,17 @@ class Pass:
         run inside the page's transaction: if the claim is gone, the page is rolled back."""
 
         def beat() -> None:
+            if page.page == 1 and self.pages_done:
+                self.earlier_pages = self.pages_done
             self.pages_done += 1
             self.items_done += len(page.items)
             progress: dict[str, Any] = {"pages_done": self.pages_done,
                                         "items_done": self.items_done}
-            if page.total_pages is not None:
-                progress["pages_total"] = max(int(page.total_pages), self.pages_done)
+            # Unknown (V2 lists, one request per zone): no total rather than a wrong one.
+            progress["pages_total"] = (
+                None if page.total_pages is None
+                else max(self.earlier_pages + int(page.total_pages), self.pages_done)
+            )
             heartbeat(self.status, **progress)
 
         return beat
@@ -120,6 +128,8 @@ def run_pass(*, client: BigCommerceClient, store_hash: str, category: str, kind:
         release(status, ok=False, error=error)
         tally.finish(ok=False, error=error)
         raise
+    # Done: the bar is full even where the API never said how many pages there were (V2).
+    fields.setdefault("pages_total", p.pages_done)
     if not release(status, ok=True, row_count=row_count(store_hash, category), **fields):
         error = "the claim was taken over before the pass finished; watermark not saved"
         return tally.finish(ok=False, error=error)

@@ -94,7 +94,7 @@ def _progress_text(row: LcPanelRow) -> str:
     if row.started_at is None:
         return ""
     pages = (f"page {row.pages_done} of {row.pages_total}" if row.pages_total
-             else f"{row.pages_done} pages")
+             else f"{row.pages_done} page{'s' if row.pages_done != 1 else ''}")
     items = f"{row.items_done} item{'s' if row.items_done != 1 else ''}"
     text = f"{pages} · {items} · {_duration(row.elapsed)}"
     return text[0].upper() + text[1:]

@@ -94,6 +94,17 @@ def test_progress_and_the_run_are_recorded(client):
     assert (run.kind, run.ok, run.inserted, run.requests) == ("full", True, 400, 2)
 
 
+@pytest.mark.parametrize("category", ["orders", "customers", "carriers"])
+def test_progress_never_passes_its_total_when_a_category_walks_several_lists(client, category):
+    seen = []
+    lc_reload(client=client, store_hash=STORE, category=category,
+              progress=lambda s: seen.append((s.pages_done, s.pages_total)))
+
+    status = LcStatus.objects.get(store_hash=STORE, category=category)
+    assert status.pages_done >= 1 and status.pages_total == status.pages_done
+    assert all(total is None or done <= total for done, total in seen), seen
+
+
 def test_a_second_reload_updates_and_removes_products_gone_from_bigcommerce(client, store):
     lc_reload(client=client, store_hash=STORE, category="products")
     store.delete_product(5)
