@@ -83,3 +83,17 @@ def item(department, vendor, store_location) -> Item:
 def _fast_password_hashing(settings):
     # Real hashing costs a third of a second per persona; tests check roles, not hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored():
+    """Celery's in-process test worker sets the root logger to ERROR for good
+    (celery.contrib.testing.worker calls app.log.setup); later tests that read log lines
+    would then see none. Each test gets back the levels and handlers it started with."""
+    import logging
+
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    yield
+    root.setLevel(level)
+    root.handlers[:] = handlers
