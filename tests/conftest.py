@@ -97,3 +97,26 @@ def _logging_restored():
     yield
     root.setLevel(level)
     root.handlers[:] = handlers
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker in this process, on the configured broker (filesystem by
+    default, Redis in CI), consuming a queue of its own: nothing left in a shared broker by
+    `make run` is consumed here, and nothing sent here reaches another worker. Tasks sent
+    with the default queue go to it. Yields the queue's name."""
+    import uuid
+
+    from celery.contrib.testing.worker import start_worker
+
+    from settings.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue],
+                          shutdown_timeout=30):
+            yield queue
+    finally:
+        app.conf.task_default_queue = previous

@@ -4,11 +4,9 @@ delivery to the live server and a real Celery worker."""
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import OperationalError
 from django.urls import reverse
 
@@ -18,7 +16,6 @@ from bcsync.models import StoreConnection
 from bcsync.webhooks import webhooks_register
 from localcopy.models import LcProduct
 from localcopy.services import lc_reload
-from settings.celery import app
 
 pytestmark = [pytest.mark.emulator, pytest.mark.worker,
               pytest.mark.django_db(transaction=True)]
@@ -28,21 +25,6 @@ pytestmark = [pytest.mark.emulator, pytest.mark.worker,
 def emulator() -> Iterator[EmulatorProcess]:
     with EmulatorProcess(seed=12) as emu:
         yield emu
-
-
-@pytest.fixture
-def worker() -> Iterator[str]:
-    # A queue of its own, so nothing left in a shared broker by `make run` is consumed here
-    # and nothing sent here is consumed by another worker.
-    queue = f"test-lc-{uuid.uuid4().hex[:8]}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue],
-                          shutdown_timeout=30):
-            yield queue
-    finally:
-        app.conf.task_default_queue = previous
 
 
 @pytest.fixture

@@ -4,17 +4,15 @@ progress bar fill while a real Celery worker reloads from the emulator."""
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from celery.contrib.testing.worker import start_worker
+from django.db import connections
 from django.db.backends.signals import connection_created
 
 from bcemulator.process import EmulatorProcess
 from bcsync.connections import connection_upsert
 from localcopy.models import LcProduct
-from settings.celery import app
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.emulator, pytest.mark.worker,
@@ -31,20 +29,6 @@ def emulator() -> Iterator[EmulatorProcess]:
         yield emu
 
 
-@pytest.fixture
-def worker() -> Iterator[str]:
-    # A queue of its own: nothing left in a shared broker by `make run` is consumed here.
-    queue = f"test-e2e-{uuid.uuid4().hex[:8]}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue],
-                          shutdown_timeout=30):
-            yield queue
-    finally:
-        app.conf.task_default_queue = previous
-
-
 def _dirty_reads(sender, connection, **kwargs) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -56,8 +40,11 @@ def readers_not_blocked_by_the_worker() -> Iterator[None]:
     # On SQLite the test database lives in shared-cache memory, where a reader meets "table
     # is locked" while the worker's page transaction is open (the app's own file database in
     # WAL mode lets readers through). The live server opens a connection per request; dirty
-    # reads give those the same freedom. PostgreSQL needs nothing.
+    # reads give those the same freedom. PostgreSQL needs nothing. The live server shares
+    # this thread's in-memory connection, which earlier tests may have opened already.
     connection_created.connect(_dirty_reads)
+    for connection in connections.all(initialized_only=True):
+        _dirty_reads(None, connection)
     try:
         yield
     finally:
