@@ -12,43 +12,20 @@ from __future__ import annotations
 
 import json as _json
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from openapi_core import Config, OpenAPI
 from openapi_core.contrib.requests import RequestsOpenAPIRequest, RequestsOpenAPIResponse
 from openapi_core.validation.response.exceptions import InvalidData, MissingData
 
-from tests.specs import require_specs
+from tests.specs import Specs, require_specs
 
 from .conftest import Api
 
 pytestmark = pytest.mark.emulator
 
 BC_HOST = "https://api.bigcommerce.com"
-
-
-class Specs:
-    """Loads each spec once (they are large) on first use."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self._loaded: dict[str, OpenAPI] = {}
-
-    def __getitem__(self, name: str) -> OpenAPI:
-        if name not in self._loaded:
-            config = Config(
-                # shipping.v2.yml fails meta-validation ("'maximum' is a dependency of
-                # 'exclusiveMaximum'"); responses are what we check, not the specs.
-                spec_validator_cls=None,
-                # Inventory 422s are declared as application/problem+json, which
-                # openapi-core does not decode by default.
-                extra_media_type_deserializers={"application/problem+json": _json.loads},
-            )
-            self._loaded[name] = OpenAPI.from_file_path(str(self.folder / name), config=config)
-        return self._loaded[name]
 
 
 @pytest.fixture(scope="session")
