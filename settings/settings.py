@@ -88,6 +88,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file too, not Django's shared-cache in-memory database: there a writer
+    # (a Celery worker thread) and a reader (the live server) fail at once with "table is
+    # locked", where the app's own WAL file lets readers through and makes writers wait.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_bcsync.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

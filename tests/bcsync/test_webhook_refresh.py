@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from django.db import OperationalError
 from django.urls import reverse
 
 from bcemulator.process import EmulatorProcess
@@ -41,11 +40,8 @@ def connection(emulator, live_server) -> StoreConnection:
 def wait_for(check: Callable[[], bool], what: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except OperationalError:
-            pass  # SQLite's shared-cache test database: the worker is writing that table
+        if check():
+            return
         time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
 

@@ -7,8 +7,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from django.db import connections
-from django.db.backends.signals import connection_created
 
 from bcemulator.process import EmulatorProcess
 from bcsync.connections import connection_upsert
@@ -29,31 +27,8 @@ def emulator() -> Iterator[EmulatorProcess]:
         yield emu
 
 
-def _dirty_reads(sender, connection, **kwargs) -> None:
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA read_uncommitted = 1")
-
-
-@pytest.fixture
-def readers_not_blocked_by_the_worker() -> Iterator[None]:
-    # On SQLite the test database lives in shared-cache memory, where a reader meets "table
-    # is locked" while the worker's page transaction is open (the app's own file database in
-    # WAL mode lets readers through). The live server opens a connection per request; dirty
-    # reads give those the same freedom. PostgreSQL needs nothing. The live server shares
-    # this thread's in-memory connection, which earlier tests may have opened already.
-    connection_created.connect(_dirty_reads)
-    for connection in connections.all(initialized_only=True):
-        _dirty_reads(None, connection)
-    try:
-        yield
-    finally:
-        connection_created.disconnect(_dirty_reads)
-
-
 def test_an_operator_watches_a_full_reload_of_products_complete(
-        live_server, page, artifacts, bob, emulator, worker,
-        readers_not_blocked_by_the_worker):
+        live_server, page, artifacts, bob, emulator, worker):
     connection_upsert(store_hash=emulator.store_hash, access_token=emulator.token,
                       api_url=emulator.base_url, description="Emulated web shop")
     page.goto(f"{live_server.url}/admin/login/?next=/")
