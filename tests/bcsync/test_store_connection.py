@@ -109,7 +109,7 @@ def emulator():
 
 @pytest.mark.emulator
 def test_bcconnect_to_the_emulator_registers_webhooks_and_queues_the_lc(emulator, capsys):
-    from localcopy.models import Category, LcStatus
+    from localcopy.models import Dataset, LcStatus
 
     call_command("bcconnect", "--store-hash", emulator.store_hash, "--token", emulator.token,
                  "--api-url", emulator.base_url)
@@ -120,7 +120,7 @@ def test_bcconnect_to_the_emulator_registers_webhooks_and_queues_the_lc(emulator
     conn = StoreConnection.objects.get()
     assert conn.last_test_ok is True and conn.webhooks_registered_at is not None
     queued = LcStatus.objects.filter(store_hash=emulator.store_hash, state="running")
-    assert set(queued.values_list("category", flat=True)) == set(Category.values)
+    assert set(queued.values_list("dataset", flat=True)) == set(Dataset.values)
 
 
 def test_bcconnect_with_a_wrong_token_says_so(emulator):
