@@ -126,6 +126,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Error reports hide secrets with DEBUG on too (bcsync/error_reports.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "bcsync.error_reports.SecretsHiddenFilter"
 
 # --- Redis and Celery -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -42,7 +42,7 @@ def test_the_token_is_encrypted_at_rest(store):
     assert TOKEN not in repr(store) and TOKEN not in str(store)
 
 
-@pytest.mark.parametrize("refused", ["x" * 201])
+@pytest.mark.parametrize("refused", ["x" * 201, "tok\nen"])
 def test_a_refused_token_leaves_every_stored_secret_readable(store, refused):
     """encrypted_fields' clean() sets a "don't decrypt" flag on the field, which every
     instance and thread shares, and left it set when a validator refused the value: from then
