@@ -42,6 +42,20 @@ def test_the_token_is_encrypted_at_rest(store):
     assert TOKEN not in repr(store) and TOKEN not in str(store)
 
 
+@pytest.mark.parametrize("refused", ["x" * 201, "tok\nen"])
+def test_a_refused_token_leaves_every_stored_secret_readable(store, refused):
+    """encrypted_fields' clean() sets a "don't decrypt" flag on the field, which every
+    instance and thread shares, and left it set when a validator refused the value: from then
+    on every read returned ciphertext (and a save would have encrypted it twice)."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        StoreConnection(description="x", store_hash="zz9", access_token=refused).full_clean()
+    fresh = StoreConnection.objects.get(pk=store.pk)
+    assert fresh.access_token == TOKEN
+    assert not fresh.webhook_secret.startswith("gAAAA")
+
+
 def test_upsert_updates_rather_than_duplicates(store):
     conn, created = connection_upsert(store_hash="abc123", access_token="new-token",
                                       description="Web shop")
