@@ -49,12 +49,22 @@ class RequestHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._handle()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_GET
+
+    def __getattr__(self, name: str) -> object:
+        # Any other method (OPTIONS, TRACE, QUERY, ...) goes through the router too, which
+        # answers 405 in the API's own JSON shape instead of the standard library's 501 page.
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
 
     # ---- plumbing --------------------------------------------------------------------
 
     def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
         return self.rfile.read(length) if length > 0 else b""
 
     def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
@@ -62,14 +72,16 @@ class RequestHandler(BaseHTTPRequestHandler):
         data = b""
         if body is not None and status != 204:
             data = json.dumps(body, ensure_ascii=False).encode()
-            headers.setdefault("Content-Type", "application/json")
+            headers.setdefault("Content-Type", _content_type(self.path, status))
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         if status != 204:
             self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        if data:
+        # HEAD answers like GET without the body (HTTP semantics; werkzeug routes HEAD to
+        # the GET rule).
+        if data and self.command != "HEAD":
             self.wfile.write(data)
 
     def _reset_connection(self) -> None:
@@ -137,7 +149,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         emu = self.server.emu
         if handler is None:
             if template == "<method not allowed>":
-                return Response(405, _error_body(req, 405, "Method Not Allowed"))
+                allowed = ", ".join(emu.router.allowed_methods(req.path))
+                return Response(405, _error_body(req, 405, "Method Not Allowed"),
+                                {"Allow": allowed})
             return Response(404, _error_body(req, 404, "The requested resource was not found."))
         emu.begin_events()
         ok = False
@@ -153,6 +167,13 @@ class RequestHandler(BaseHTTPRequestHandler):
         finally:
             emu.end_events(ok)
         return response
+
+
+def _content_type(raw_path: str, status: int) -> str:
+    # The inventory and locations specs declare every error as problem+json (RFC 7807).
+    if status >= 400 and "/v3/inventory/" in urlsplit(raw_path).path + "/":
+        return "application/problem+json"
+    return "application/json"
 
 
 def _retry_after(headers: dict[str, str]) -> dict[str, str]:
