@@ -28,7 +28,7 @@ from .catalog_model import (
     validate_product_fields,
 )
 from .errors import too_many_items, v3_error, v3_not_found
-from .fields import check_body
+from .fields import Int, check_body
 from .routing import Request, Response, Router, placeholders, v3_list, v3_one, v3_page
 
 if TYPE_CHECKING:
@@ -328,6 +328,8 @@ def batch_update(emu: Emulator, req: Request) -> Response:
     if missing:
         raise v3_error(422, "JSON data is missing or invalid",
                        {f"{i}.id": "error.path.missing" for i in missing})
+    for i, item in enumerate(body):
+        check_body(item, {"id": Int(1)}, f"{i}.")
     updated = [update_product(emu, item["id"], item) for item in body]
     data = [product_view(emu.store, load_product(emu.store, p["id"]) or {}, includes_of(req))
             for p in updated]

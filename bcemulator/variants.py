@@ -9,6 +9,7 @@ from .catalog_model import (
     MIRRORED,
     READ_ONLY_VARIANT,
     VARIANT_DEFAULTS,
+    VARIANT_SCHEMA,
     check_unique_sku,
     load_product,
     load_variant,
@@ -23,6 +24,7 @@ from .catalog_model import (
     validate_variant_fields,
 )
 from .errors import too_many_items, v3_error, v3_not_found
+from .fields import check_body
 from .routing import Request, Response, Router, placeholders, v3_list, v3_one, v3_page
 
 if TYPE_CHECKING:
@@ -235,8 +237,7 @@ def batch_variants(emu: Emulator, req: Request) -> Response:
         raise too_many_items(50)
     out = []
     for i, item in enumerate(body):
-        if not isinstance(item, dict):
-            raise v3_error(422, "JSON data is missing or invalid", {str(i): "must be an object"})
+        check_body(item, VARIANT_SCHEMA, f"{i}.")
         if item.get("id"):
             variant = load_variant(emu.store, item["id"])
             if variant is None:
