@@ -149,7 +149,10 @@ def encode_cursor(cid: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return int(loads(base64.urlsafe_b64decode(padded))["id"])
+        value = loads(base64.urlsafe_b64decode(padded))["id"]
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**63 - 1:
+            raise ValueError("the cursor's id is not a 64-bit integer")
+        return value
     except (ValueError, KeyError, TypeError) as exc:
         raise v3_error(422, "The cursor is invalid", {"after": cursor}) from exc
 

@@ -186,3 +186,15 @@ def test_ids_of_the_wrong_type_in_bodies_are_a_422(api, path, body, field):
     assert r.status_code == 422, r.text
     if field is not None:
         assert field in r.text
+
+
+@pytest.mark.parametrize("cursor", [
+    "eyJpZCI6MWUzMH0",  # {"id":1e30}
+    "eyJpZCI6OTk5OTk5OTk5OTk5OTk5OTk5OTk5fQ",  # {"id":999999999999999999999}
+    "eyJpZCI6Im9uZSJ9",  # {"id":"one"}
+    "not base64 at all",
+])
+def test_a_customer_cursor_that_is_not_a_64_bit_id_is_a_422(api, cursor):
+    r = api.get("/v3/customers", params={"after": cursor})
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"] == {"after": cursor}

@@ -16,6 +16,7 @@ into the repository); missing specs skip locally and fail under CI=true.
 from __future__ import annotations
 
 import collections
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -48,8 +49,10 @@ MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
 # Bounds that keep the module well under three minutes on a shared 2-core machine: coverage
 # cases are cheap to make and the most telling (boundaries, wrong types, missing parameters);
 # Hypothesis cases cost ~50 ms each to generate for the large catalog bodies.
-COVERAGE_CASES_PER_OPERATION = 30
-FUZZ_EXAMPLES_PER_MODE = 3
+# A deeper local run: BCSYNC_FUZZ_COVERAGE=100000 BCSYNC_FUZZ_EXAMPLES=50 (same seed, so the
+# same cases every time; not for CI).
+COVERAGE_CASES_PER_OPERATION = int(os.environ.get("BCSYNC_FUZZ_COVERAGE", "30"))
+FUZZ_EXAMPLES_PER_MODE = int(os.environ.get("BCSYNC_FUZZ_EXAMPLES", "3"))
 
 
 # ---- which operations -------------------------------------------------------------------------
