@@ -9,6 +9,7 @@ import struct
 import sys
 import time
 import traceback
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -41,6 +42,21 @@ class RequestHandler(BaseHTTPRequestHandler):
         # Headers and body go out in separate writes; without TCP_NODELAY, Nagle plus the
         # client's delayed ACK adds ~40 ms to every response on a keep-alive connection.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """Requests the standard library refuses before routing (a malformed request line, a
+        URI over 64 KiB, ...) get the API's JSON error body, not an HTML page."""
+        self.close_connection = True
+        title = message or HTTPStatus(code).phrase
+        data = json.dumps(v3_body(code, title)).encode()
+        self.send_response(code, title)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Connection", "close")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(data)
 
     def log_message(self, format: str, *args: object) -> None:
         if getattr(self.server.emu, "verbose", False):

@@ -47,3 +47,10 @@ def test_head_of_a_missing_record_is_a_404(api):
 def test_unauthorized_options_is_still_a_401(api):
     r = requests.options(api.url("/v3/catalog/products"), timeout=10)
     assert r.status_code == 401 and r.json()["status"] == 401
+
+
+def test_a_request_the_http_layer_refuses_is_answered_in_json(api):
+    r = api.get("/v3/catalog/products", params={"keyword": "x" * 70000})
+    assert r.status_code == 414
+    assert r.headers["Content-Type"] == "application/json"
+    assert r.json()["status"] == 414
