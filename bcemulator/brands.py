@@ -17,7 +17,7 @@ WRITABLE = ("name", "page_title", "meta_keywords", "meta_description", "search_k
 SCHEMA: dict[str, Field] = {
     "name": Str(1, 255), "page_title": Str(0, 255), "meta_keywords": Arr(Str()),
     "meta_description": Str(0, 65535), "search_keywords": Str(0, 65535), "image_url": Str(),
-    "custom_url": Obj({"url": Str(), "is_customized": Bool()})}
+    "custom_url": Obj({"url": Str(1, 1024), "is_customized": Bool()})}
 
 
 def register(router: Router) -> None:

@@ -47,7 +47,7 @@ READ_ONLY_PRODUCT = {"id", "date_created", "date_modified", "calculated_price",
                      "base_variant_id", "reviews_rating_sum", "reviews_count", "total_sold",
                      "view_count", "inventory_level", "variants", "images", "custom_fields",
                      "primary_image", "options", "modifiers", "brand_name", "custom_url"}
-_URL = Obj({"url": Str(), "is_customized": Bool()})
+_URL = Obj({"url": Str(1, 255), "is_customized": Bool()})
 # The types and limits of product fields, after the products spec's request schema.
 PRODUCT_SCHEMA: dict[str, Field] = {
     "name": Str(1, 250), "type": Enum(("physical", "digital")), "sku": Str(0, 255),

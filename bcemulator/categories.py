@@ -34,7 +34,7 @@ SCHEMA: dict[str, Field] = {
                                   "alpha_asc", "alpha_desc", "avg_customer_review",
                                   "price_asc", "price_desc")),
     # `url.path` is optional in the spec: a missing path gets the default slug.
-    "url": Obj({"path": Str(), "is_customized": Bool()}),
+    "url": Obj({"path": Str(1, 255), "is_customized": Bool()}),
 }
 
 

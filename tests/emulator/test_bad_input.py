@@ -198,3 +198,10 @@ def test_a_customer_cursor_that_is_not_a_64_bit_id_is_a_422(api, cursor):
     r = api.get("/v3/customers", params={"after": cursor})
     assert r.status_code == 422, r.text
     assert r.json()["errors"] == {"after": cursor}
+
+
+def test_a_category_url_path_over_255_characters_is_a_422(api):
+    r = api.post("/v3/catalog/trees/categories", json=[
+        {"name": "Long path", "tree_id": 1, "url": {"path": "/" + "a" * 255}}])
+    assert r.status_code == 422, r.text
+    assert "0.url.path" in r.json()["errors"]["errors"]
