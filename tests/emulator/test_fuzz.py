@@ -51,8 +51,8 @@ MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
 # Hypothesis cases cost ~50 ms each to generate for the large catalog bodies.
 # A deeper local run: BCSYNC_FUZZ_COVERAGE=100000 BCSYNC_FUZZ_EXAMPLES=50 (same seed, so the
 # same cases every time; not for CI).
-COVERAGE_CASES_PER_OPERATION = int(os.environ.get("BCSYNC_FUZZ_COVERAGE", "30"))
-FUZZ_EXAMPLES_PER_MODE = int(os.environ.get("BCSYNC_FUZZ_EXAMPLES", "3"))
+COVERAGE_CASES_PER_OPERATION = int(os.environ.get("BCSYNC_FUZZ_COVERAGE", "25"))
+FUZZ_EXAMPLES_PER_MODE = int(os.environ.get("BCSYNC_FUZZ_EXAMPLES", "2"))
 
 
 # ---- which operations -------------------------------------------------------------------------
