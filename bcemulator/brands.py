@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import missing_fields, v3_error, v3_not_found
+from .fields import Arr, Bool, Field, Obj, Str, check_body
 from .routing import Request, Response, Router, placeholders, v3_list, v3_one, v3_page
 from .store import dumps, loads
 
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 
 WRITABLE = ("name", "page_title", "meta_keywords", "meta_description", "search_keywords",
             "image_url", "custom_url")
+SCHEMA: dict[str, Field] = {
+    "name": Str(1, 255), "page_title": Str(0, 255), "meta_keywords": Arr(Str()),
+    "meta_description": Str(0, 65535), "search_keywords": Str(0, 65535), "image_url": Str(),
+    "custom_url": Obj({"url": Str(1, 1024), "is_customized": Bool()})}
 
 
 def register(router: Router) -> None:
@@ -55,7 +60,7 @@ def _where(req: Request) -> tuple[str, list[Any]]:
 
 
 def list_brands(emu: Emulator, req: Request) -> Response:
-    page = v3_page(req, 50, 250)
+    page = v3_page(req)
     where, args = _where(req)
     total = emu.store.one(f"SELECT COUNT(*) FROM brands{where}", args)[0]
     rows = emu.store.all(f"SELECT id, data FROM brands{where} ORDER BY id LIMIT ? OFFSET ?",
@@ -77,6 +82,7 @@ def post_brand(emu: Emulator, req: Request) -> Response:
     body = req.json()
     if not isinstance(body, dict) or not body.get("name"):
         raise missing_fields(["name"])
+    check_body(body, SCHEMA)
     _check(emu, body["name"], None)
     bid = emu.store.next_id("brands")
     data = {k: body[k] for k in WRITABLE if k in body}
@@ -98,8 +104,7 @@ def put_brand(emu: Emulator, req: Request) -> Response:
     if data is None:
         raise v3_not_found("brand")
     body = req.json()
-    if not isinstance(body, dict):
-        raise v3_error(422, "JSON data is missing or invalid")
+    check_body(body, SCHEMA)
     if "name" in body:
         _check(emu, body["name"], bid)
     data.update({k: body[k] for k in WRITABLE if k in body})

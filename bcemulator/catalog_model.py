@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import clock
 from .errors import ApiError, missing_fields, v3_error
+from .fields import INT32_MAX, Arr, Bool, Enum, Field, Int, Num, Obj, Str, check_body
 from .routing import placeholders
 from .store import Store, dumps, loads
 
@@ -46,16 +47,56 @@ READ_ONLY_PRODUCT = {"id", "date_created", "date_modified", "calculated_price",
                      "base_variant_id", "reviews_rating_sum", "reviews_count", "total_sold",
                      "view_count", "inventory_level", "variants", "images", "custom_fields",
                      "primary_image", "options", "modifiers", "brand_name", "custom_url"}
-ENUMS = {
-    "type": {"physical", "digital"},
-    "inventory_tracking": {"none", "product", "variant"},
-    "availability": {"available", "disabled", "preorder"},
-    "condition": {"New", "Used", "Refurbished"},
+_URL = Obj({"url": Str(1, 255), "is_customized": Bool()})
+# The types and limits of product fields, after the products spec's request schema.
+PRODUCT_SCHEMA: dict[str, Field] = {
+    "name": Str(1, 250), "type": Enum(("physical", "digital")), "sku": Str(0, 255),
+    "description": Str(), **{k: Num(0, 9999999999) for k in ("weight", "width", "depth",
+                                                              "height")},
+    **{k: Num(0) for k in ("price", "cost_price", "retail_price", "sale_price", "map_price",
+                           "fixed_cost_shipping_price")},
+    "tax_class_id": Int(0, 255), "product_tax_code": Str(0, 255),
+    "categories": Arr(Int(0), max_items=1000), "brand_id": Int(0, 1000000000),
+    "brand_name": Str(), "inventory_level": Int(0, INT32_MAX),
+    "inventory_warning_level": Int(0, INT32_MAX),
+    "inventory_tracking": Enum(("none", "product", "variant")),
+    **{k: Bool() for k in ("is_free_shipping", "is_visible", "is_featured",
+                           "is_condition_shown", "is_preorder_only", "is_price_hidden",
+                           "open_graph_use_meta_description", "open_graph_use_product_name",
+                           "open_graph_use_image")},
+    "related_products": Arr(Int()), "warranty": Str(0, 65535),
+    "bin_picking_number": Str(0, 255), "layout_file": Str(0, 500), "upc": Str(0, 14),
+    "search_keywords": Str(0, 65535), "availability_description": Str(0, 255),
+    "availability": Enum(("available", "disabled", "preorder")),
+    "gift_wrapping_options_type": Enum(("any", "none", "list")),
+    "gift_wrapping_options_list": Arr(Int()), "sort_order": Int(-INT32_MAX - 1, INT32_MAX),
+    "condition": Enum(("New", "Used", "Refurbished")),
+    "order_quantity_minimum": Int(0, 1000000000), "order_quantity_maximum": Int(0, 1000000000),
+    "page_title": Str(0, 255), "meta_keywords": Arr(Str()), "meta_description": Str(0, 65535),
+    "preorder_release_date": Str(nullable=True, pattern=r"\d{4}-\d{2}-\d{2}T[\d:.]+"
+                                                          r"(Z|[+-]\d{2}:?\d{2})?"),
+    "preorder_message": Str(0, 255), "price_hidden_label": Str(0, 200),
+    "open_graph_type": Enum(("product", "album", "book", "drink", "food", "game", "movie",
+                             "song", "tv_show")),
+    "open_graph_title": Str(), "open_graph_description": Str(), "gtin": Str(0, 14),
+    "mpn": Str(), "custom_url": _URL, "option_set_display": Str(),
+    "variants": Arr(Obj()), "custom_fields": Arr(Obj()), "images": Arr(Obj()),
 }
-NON_NEGATIVE = ("weight", "width", "depth", "height", "price", "cost_price", "retail_price",
-                "sale_price", "map_price", "fixed_cost_shipping_price", "inventory_level",
-                "inventory_warning_level")
-MAX_LEN = {"name": 250, "sku": 255, "upc": 14, "gtin": 14, "bin_picking_number": 255}
+# Variant fields may be null: the product's value is inherited.
+VARIANT_SCHEMA: dict[str, Field] = {
+    **{k: Num(0, nullable=True) for k in ("cost_price", "price", "sale_price", "retail_price",
+                                          "map_price", "weight", "width", "height", "depth",
+                                          "fixed_cost_shipping_price")},
+    "is_free_shipping": Bool(), "purchasing_disabled": Bool(),
+    "purchasing_disabled_message": Str(0, 255), "upc": Str(0, 14, nullable=True),
+    "inventory_level": Int(0, INT32_MAX, nullable=True),
+    "inventory_warning_level": Int(0, INT32_MAX, nullable=True),
+    "bin_picking_number": Str(0, 255, nullable=True), "image_url": Str(),
+    "gtin": Str(0, 14, nullable=True), "mpn": Str(nullable=True), "product_id": Int(1),
+    "sku": Str(1, 255), "id": Int(1), "option_values": Arr(Obj({
+        "id": Int(1), "option_id": Int(1), "option_display_name": Str(1, 255),
+        "label": Str(1, 255)})),
+}
 # On a simple product these live on the base variant too (BigCommerce stores them there).
 MIRRORED = ("sku", "price", "cost_price", "sale_price", "retail_price", "map_price", "weight",
             "width", "height", "depth", "upc", "gtin", "mpn", "bin_picking_number",
@@ -80,33 +121,16 @@ def compact(full: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in full.items() if k not in defaults or defaults[k] != v}
 
 
-def validate_product_fields(body: dict[str, Any]) -> None:
-    errors: dict[str, str] = {}
-    for name, allowed in ENUMS.items():
-        if name in body and body[name] not in allowed:
-            errors[name] = f"must be one of {sorted(allowed)}"
-    for name in NON_NEGATIVE:
-        if name in body and body[name] is not None:
-            value = body[name]
-            if not isinstance(value, int | float) or isinstance(value, bool):
-                errors[name] = "must be a number"
-            elif value < 0:
-                errors[name] = "must be greater than or equal to 0"
-    for name, limit in MAX_LEN.items():
-        if name in body and body[name] is not None:
-            if not isinstance(body[name], str):
-                errors[name] = "must be a string"
-            elif len(body[name]) > limit:
-                errors[name] = f"must be at most {limit} characters"
-    if "name" in body and isinstance(body["name"], str) and not body["name"].strip():
-        errors["name"] = "must be at least 1 character"
-    if "categories" in body and not (
-        isinstance(body["categories"], list)
-        and all(isinstance(c, int) and not isinstance(c, bool) for c in body["categories"])
-    ):
-        errors["categories"] = "must be an array of integers"
-    if errors:
-        raise v3_error(422, "JSON data is missing or invalid", errors)
+def validate_product_fields(body: Any) -> None:
+    """422 naming every product field whose type or limit is wrong."""
+    check_body(body, PRODUCT_SCHEMA)
+    if isinstance(body.get("name"), str) and not body["name"].strip():
+        raise v3_error(422, "JSON data is missing or invalid",
+                       {"name": "must be at least 1 character"})
+
+
+def validate_variant_fields(body: Any) -> None:
+    check_body(body, VARIANT_SCHEMA)
 
 
 def require(body: Any, fields: list[str]) -> None:

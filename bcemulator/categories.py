@@ -3,11 +3,13 @@ flat /v3/catalog/categories read endpoints."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from .errors import v3_error, v3_not_found
-from .routing import Request, Response, Router, placeholders, v3_list, v3_one, v3_page
+from .errors import ApiError, v3_error, v3_not_found
+from .fields import Arr, Bool, Enum, Field, Int, Obj, Str, check_body
+from .routing import Handler, Request, Response, Router, placeholders, v3_list, v3_one, v3_page
 from .store import dumps, loads
 
 if TYPE_CHECKING:
@@ -22,31 +24,67 @@ DEFAULTS: dict[str, Any] = {
     "is_visible": True, "search_keywords": "", "default_product_sort": "use_store_settings",
 }
 MAX_DEPTH = 8
+SCHEMA: dict[str, Field] = {
+    "name": Str(1, 50), "parent_id": Int(0), "tree_id": Int(1), "category_id": Int(1),
+    "description": Str(), "views": Int(0), "sort_order": Int(-2**31, 2**31 - 1),
+    "page_title": Str(), "meta_keywords": Arr(Str()), "meta_description": Str(0, 65535),
+    "layout_file": Str(0, 50), "image_url": Str(), "is_visible": Bool(),
+    "search_keywords": Str(0, 255),
+    "default_product_sort": Enum(("use_store_settings", "featured", "newest", "best_selling",
+                                  "alpha_asc", "alpha_desc", "avg_customer_review",
+                                  "price_asc", "price_desc")),
+    # `url.path` is optional in the spec: a missing path gets the default slug.
+    "url": Obj({"path": Str(1, 255), "is_customized": Bool()}),
+}
 
 
 def register(router: Router) -> None:
-    router.add("GET", "/v3/catalog/trees", list_trees)
-    router.add("GET", "/v3/catalog/trees/categories", list_tree_categories)
-    router.add("POST", "/v3/catalog/trees/categories", post_tree_categories)
-    router.add("PUT", "/v3/catalog/trees/categories", put_tree_categories)
-    router.add("DELETE", "/v3/catalog/trees/categories", delete_tree_categories)
+    router.add("GET", "/v3/catalog/trees", _wrapped_errors(list_trees))
+    router.add("GET", "/v3/catalog/trees/categories", _wrapped_errors(list_tree_categories))
+    router.add("POST", "/v3/catalog/trees/categories", _wrapped_errors(post_tree_categories))
+    router.add("PUT", "/v3/catalog/trees/categories", _wrapped_errors(put_tree_categories))
+    router.add("DELETE", "/v3/catalog/trees/categories",
+               _wrapped_errors(delete_tree_categories))
     router.add("GET", "/v3/catalog/trees/{tree_id}/categories", get_tree)
     router.add("GET", "/v3/catalog/categories", list_flat)
     router.add("GET", "/v3/catalog/categories/{category_id}", get_flat)
+
+
+def _wrapped_errors(handler: Handler) -> Handler:
+    """The category-trees spec wraps its 422s: `{"errors": {status,title,type,errors},
+    "meta": {...}}` (GeneralErrorWithErrors / ErrorResponse), unlike the rest of V3."""
+
+    @functools.wraps(handler)
+    def wrapper(emu: Emulator, req: Request) -> Response:
+        try:
+            return handler(emu, req)
+        except ApiError as exc:
+            if exc.status != 422 or not isinstance(exc.body, dict) or "title" not in exc.body:
+                raise
+            raise ApiError(422, {"errors": exc.body, "meta": {}}, exc.headers) from exc
+
+    return wrapper
 
 
 def tree_view(cid: int, tree_id: int, parent_id: int, data: dict[str, Any]) -> dict[str, Any]:
     return {"category_id": cid, "category_uuid": data["category_uuid"], "tree_id": tree_id,
             "parent_id": parent_id, "name": data["name"],
             **{k: data.get(k, v) for k, v in DEFAULTS.items()},
-            "url": data.get("url") or {"path": _slug(data["name"], cid), "is_customized": False}}
+            "url": _url(data, cid)}
 
 
 def flat_view(cid: int, parent_id: int, data: dict[str, Any]) -> dict[str, Any]:
-    url = data.get("url") or {"path": _slug(data["name"], cid), "is_customized": False}
+    url = _url(data, cid)
     return {"id": cid, "parent_id": parent_id, "name": data["name"],
             **{k: data.get(k, v) for k, v in DEFAULTS.items()},
             "custom_url": {"url": url["path"], "is_customized": url["is_customized"]}}
+
+
+def _url(data: dict[str, Any], cid: int) -> dict[str, Any]:
+    """The category's URL; `url.path` is optional on write and defaults to the slug."""
+    given = data.get("url") or {}
+    return {"path": given.get("path") or _slug(data["name"], cid),
+            "is_customized": bool(given.get("is_customized", False))}
 
 
 def _slug(name: str, cid: int) -> str:
@@ -54,7 +92,7 @@ def _slug(name: str, cid: int) -> str:
 
 
 def list_trees(emu: Emulator, req: Request) -> Response:
-    page = v3_page(req, 50, 250)
+    page = v3_page(req, declared_max=250)
     rows = emu.store.all("SELECT id, data FROM trees ORDER BY id")
     data = [{"id": tid, **loads(d)} for tid, d in rows]
     return v3_list(data[page.offset:page.offset + page.limit], page, len(data))
@@ -85,7 +123,7 @@ def _matches(req: Request, data: dict[str, Any]) -> bool:
 
 
 def list_tree_categories(emu: Emulator, req: Request) -> Response:
-    page = v3_page(req, 50, 250)
+    page = v3_page(req, declared_max=250)
     where, args = _filters(req)
     rows = emu.store.all(
         f"SELECT id, tree_id, parent_id, data FROM categories{where} ORDER BY id", args)
@@ -103,7 +141,7 @@ def get_tree(emu: Emulator, req: Request) -> Response:
                          (tid,))
     nodes = {cid: {"id": cid, "parent_id": par, "depth": 0, "path": [],
                    "name": (d := loads(raw))["name"], "is_visible": d.get("is_visible", True),
-                   "url": (d.get("url") or {"path": _slug(d["name"], cid)})["path"],
+                   "url": _url(d, cid)["path"],
                    "children": []} for cid, par, raw in rows}
     roots = []
     for node in nodes.values():
@@ -127,10 +165,8 @@ def create_category(emu: Emulator, item: Any, index: int = 0) -> dict[str, Any]:
     if not isinstance(item, dict) or not item.get("name"):
         raise v3_error(422, "JSON data is missing or invalid", {f"{index}.name":
                                                                  "error.path.missing"})
-    if len(item["name"]) > 50:
-        raise v3_error(422, "JSON data is missing or invalid",
-                       {f"{index}.name": "must be at most 50 characters"})
-    parent_id = int(item.get("parent_id") or 0)
+    check_body(item, SCHEMA, f"{index}.")
+    parent_id = item.get("parent_id") or 0
     tree_id = item.get("tree_id")
     if parent_id:
         row = emu.store.one("SELECT tree_id FROM categories WHERE id=?", (parent_id,))
@@ -171,6 +207,7 @@ def put_tree_categories(emu: Emulator, req: Request) -> Response:
         if not isinstance(item, dict) or not item.get("category_id"):
             raise v3_error(422, "JSON data is missing or invalid",
                            {f"{i}.category_id": "error.path.missing"})
+        check_body(item, SCHEMA, f"{i}.")
         cid = item["category_id"]
         row = emu.store.one("SELECT tree_id, parent_id, data FROM categories WHERE id=?", (cid,))
         if not row:
@@ -178,7 +215,7 @@ def put_tree_categories(emu: Emulator, req: Request) -> Response:
                            {f"{i}.category_id": "unknown category"})
         data = loads(row[2])
         data.update({k: item[k] for k in WRITABLE if k in item})
-        parent_id = int(item.get("parent_id", row[1]) or 0)
+        parent_id = item.get("parent_id", row[1]) or 0
         if parent_id == cid:
             raise v3_error(422, "A category cannot be its own parent")
         emu.store.conn.execute("UPDATE categories SET parent_id=?, data=? WHERE id=?",
@@ -222,7 +259,7 @@ def delete_tree_categories(emu: Emulator, req: Request) -> Response:
 
 
 def list_flat(emu: Emulator, req: Request) -> Response:
-    page = v3_page(req, 50, 250)
+    page = v3_page(req)
     where, args = [], []
     if (v := req.int("id")) is not None:
         where.append("id = ?")

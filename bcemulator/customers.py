@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Any
 
 from . import clock
 from .errors import missing_fields, too_many_items, v2_not_found, v3_error
-from .routing import Request, Response, Router, placeholders, v2_page, v3_list, v3_page
+from .fields import Arr, Bool, Email, Enum, Field, Int, Num, Obj, Str, check_body
+from .routing import (
+    Request,
+    Response,
+    Router,
+    placeholders,
+    v2_list,
+    v2_page,
+    v3_list,
+    v3_page,
+)
 from .store import dumps, loads
 
 if TYPE_CHECKING:
@@ -19,6 +29,27 @@ WRITABLE = ("email", "first_name", "last_name", "company", "phone", "notes",
             "store_credit_amounts")
 ADDRESS_FIELDS = ("first_name", "last_name", "company", "address1", "address2", "city",
                   "state_or_province", "postal_code", "country_code", "phone", "address_type")
+ADDRESS_REQUIRED = ("first_name", "last_name", "address1", "city", "country_code")
+ADDRESS_SCHEMA: dict[str, Field] = {
+    "first_name": Str(1, 255), "last_name": Str(1, 255), "company": Str(0, 255),
+    "address1": Str(), "address2": Str(), "city": Str(0, 100),
+    "state_or_province": Str(0, 100), "postal_code": Str(0, 30),
+    # ISO 3166-1 alpha-2, as the spec's minLength/maxLength 2 say.
+    "country_code": Str(2, 2, pattern="[A-Za-z]{2}"), "phone": Str(0, 50),
+    "address_type": Enum(("residential", "commercial")), "customer_id": Int(1),
+    "id": Int(1), "form_fields": Arr(Obj())}
+CUSTOMER_SCHEMA: dict[str, Field] = {
+    "email": Email(255), "first_name": Str(1, 100), "last_name": Str(1, 100),
+    "company": Str(0, 255), "phone": Str(0, 50), "notes": Str(),
+    "tax_exempt_category": Str(0, 255), "customer_group_id": Int(0, 2**31 - 1),
+    "registration_ip_address": Str(0, 30), "id": Int(1, 2**31 - 1),
+    "accepts_product_review_abandoned_cart_emails": Bool(), "origin_channel_id": Int(0),
+    "channel_ids": Arr(Int(0)), "store_credit_amounts": Arr(Obj({"amount": Num(0)})),
+    # The spec allows at most 10 addresses (and 10 attributes) per customer on create.
+    "addresses": Arr(Obj({k: v for k, v in ADDRESS_SCHEMA.items() if k != "customer_id"}),
+                     max_items=10),
+    "attributes": Arr(Obj(), max_items=10), "form_fields": Arr(Obj()),
+    "authentication": Obj(), "trigger_account_created_notification": Bool()}
 COUNTRIES = {"US": "United States", "GB": "United Kingdom", "FR": "France", "DE": "Germany",
              "JP": "Japan", "GR": "Greece", "CA": "Canada", "AU": "Australia"}
 
@@ -80,9 +111,9 @@ def list_customers(emu: Emulator, req: Request) -> Response:
                              ("date_modified:max", "date_modified", "<="),
                              ("date_created:min", "date_created", ">="),
                              ("date_created:max", "date_created", "<=")):
-        if (v := req.get(name)) is not None:
+        if (d := req.date(name)) is not None:
             where.append(f"{column} {op} ?")
-            args.append(clock.iso_z(clock.parse_any(v)))
+            args.append(clock.iso_z(d))
     if (names := req.csv("name:in")) is not None:
         where.append("json_extract(data, '$.first_name') || ' ' || "
                      f"json_extract(data, '$.last_name') IN ({placeholders(names) or 'NULL'})")
@@ -96,7 +127,7 @@ def list_customers(emu: Emulator, req: Request) -> Response:
         if field in ("date_created", "date_modified"):
             order = f"{field} {'DESC' if way == 'desc' else 'ASC'}, id"
     sql = f" WHERE {' AND '.join(where)}" if where else ""
-    page = v3_page(req, 50, 250)
+    page = v3_page(req)
     total = emu.store.one(f"SELECT COUNT(*) FROM customers{sql}", args)[0]
     rows = emu.store.all(f"SELECT id, data FROM customers{sql} ORDER BY {order} LIMIT ? OFFSET ?",
                          [*args, page.limit, page.offset])
@@ -118,7 +149,10 @@ def encode_cursor(cid: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        return int(loads(base64.urlsafe_b64decode(padded))["id"])
+        value = loads(base64.urlsafe_b64decode(padded))["id"]
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**63 - 1:
+            raise ValueError("the cursor's id is not a 64-bit integer")
+        return value
     except (ValueError, KeyError, TypeError) as exc:
         raise v3_error(422, "The cursor is invalid", {"after": cursor}) from exc
 
@@ -142,7 +176,7 @@ def _cursor_meta(ids: list[int], limit: int, has_prev: bool, has_next: bool
 def _cursor_page(emu: Emulator, req: Request, where: list[str], args: list[Any],
                  after: str | None, before: str | None) -> Response:
     """Cursor pagination: ordered by id; the cursor names the last (first) id seen."""
-    limit = v3_page(req, 50, 250).limit
+    limit = v3_page(req).limit
     base = " AND ".join(where) or "1"
     if after is not None:
         pivot = decode_cursor(after)
@@ -173,6 +207,11 @@ def _validate(item: Any, index: int, creating: bool) -> None:
             raise missing_fields([f"{index}.{f}" for f in missing])
     elif not item.get("id"):
         raise missing_fields([f"{index}.id"])
+    check_body(item, CUSTOMER_SCHEMA, f"{index}.")
+    for i, address in enumerate(item.get("addresses") or []):
+        missing = [f"{index}.addresses.{i}.{f}" for f in ADDRESS_REQUIRED if not address.get(f)]
+        if missing:
+            raise missing_fields(missing)
 
 
 def _email_taken(emu: Emulator, email: str, own: int | None) -> None:
@@ -291,7 +330,7 @@ def list_addresses(emu: Emulator, req: Request) -> Response:
         found = [(c, a) for c, a in found if a.get("company") in companies]
     if (names := req.csv("name:in")) is not None:
         found = [(c, a) for c, a in found if f"{a['first_name']} {a['last_name']}" in names]
-    page = v3_page(req, 50, 250)
+    page = v3_page(req)
     data = [address_view(c, a) for c, a in found[page.offset:page.offset + page.limit]]
     return v3_list(data, page, len(found))
 
@@ -307,14 +346,15 @@ def _owner(emu: Emulator, address_id: int) -> tuple[int, dict[str, Any]]:
 def post_addresses(emu: Emulator, req: Request) -> Response:
     body = req.json()
     items = body if isinstance(body, list) else [body]
-    required = ("customer_id", "first_name", "last_name", "address1", "city", "country_code")
     for i, item in enumerate(items):
-        missing = [f"{i}.{f}" for f in required if not isinstance(item, dict) or not item.get(f)]
+        missing = [f"{i}.{f}" for f in ("customer_id", *ADDRESS_REQUIRED)
+                   if not isinstance(item, dict) or not item.get(f)]
         if missing:
             raise missing_fields(missing)
+        check_body(item, ADDRESS_SCHEMA, f"{i}.")
     out = []
     for item in items:
-        cid = int(item["customer_id"])
+        cid = item["customer_id"]
         data = emu.store.get_json("customers", cid)
         if data is None:
             raise v3_error(422, f"Customer {cid} does not exist", {"customer_id": "unknown"})
@@ -334,7 +374,8 @@ def put_addresses(emu: Emulator, req: Request) -> Response:
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not item.get("id"):
             raise missing_fields([f"{i}.id"])
-        cid, data = _owner(emu, int(item["id"]))
+        check_body(item, ADDRESS_SCHEMA, f"{i}.")
+        cid, data = _owner(emu, item["id"])
         address = next(a for a in data["addresses"] if a["id"] == item["id"])
         address.update({k: item[k] for k in ADDRESS_FIELDS if k in item})
         address["country"] = COUNTRIES.get(address["country_code"], address["country_code"])
@@ -372,7 +413,7 @@ def list_groups(emu: Emulator, req: Request) -> Response:
     page = v2_page(req)
     rows = emu.store.all("SELECT id, data FROM customer_groups ORDER BY id LIMIT ? OFFSET ?",
                          (page.limit, page.offset))
-    return Response(200, [group_view(gid, loads(d)) for gid, d in rows])
+    return v2_list([group_view(gid, loads(d)) for gid, d in rows])
 
 
 def count_groups(emu: Emulator, req: Request) -> Response:

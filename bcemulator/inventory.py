@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from . import clock
 from .catalog_model import has_options, load_product, load_variant, set_stock
 from .errors import ApiError, v3_error, v3_not_found
+from .fields import Arr, Bool, Enum, Field, Int, Num, Obj, Str, check_body
 from .routing import Request, Response, Router, placeholders, v3_list, v3_page
 from .store import dumps, loads
 
@@ -15,6 +16,29 @@ if TYPE_CHECKING:
     from .app import Emulator
 
 MAX_ADJUSTMENT_ITEMS = 2000
+_IDENTITY = {"sku": Str(), "variant_id": Int(1), "product_id": Int(1), "sku_id": Int(1)}
+ADJUSTMENT_SCHEMA: dict[str, Field] = {
+    "reason": Str(nullable=True),
+    "items": Arr(Obj({"location_id": Int(1), "quantity": Int(-2**31, 2**31 - 1),
+                      **_IDENTITY}), max_items=MAX_ADJUSTMENT_ITEMS)}
+SETTINGS_SCHEMA: dict[str, Field] = {
+    "settings": Arr(Obj({"identity": Obj(_IDENTITY), "safety_stock": Int(0, 2**31 - 1),
+                         "is_in_stock": Bool(), "warning_level": Int(0, 2**31 - 1),
+                         "bin_picking_number": Str(0, 255)}), max_items=MAX_ADJUSTMENT_ITEMS)}
+_HOURS = Obj({"open": Bool(), "opening": Str(), "closing": Str()})
+LOCATION_SCHEMA: dict[str, Field] = {
+    "id": Int(1), "code": Str(1, 255), "label": Str(1, 255), "description": Str(),
+    "managed_by_external_source": Bool(), "type_id": Enum(("PHYSICAL", "VIRTUAL")),
+    "enabled": Bool(), "storefront_visibility": Bool(), "time_zone": Str(),
+    "operating_hours": Obj({d: _HOURS for d in ("sunday", "monday", "tuesday", "wednesday",
+                                                 "thursday", "friday", "saturday")}),
+    "address": Obj({**{k: Str() for k in ("address1", "address2", "city", "state", "zip",
+                                          "email", "phone", "country_code")},
+                    "geo_coordinates": Obj({"latitude": Num(-90, 90),
+                                            "longitude": Num(-180, 180)})}),
+    "special_hours": Arr(Obj({"label": Str(), "date": Str(), "open": Bool(), "opening": Str(),
+                              "closing": Str(), "all_day": Bool(), "annual": Bool()})),
+}
 
 
 def register(router: Router) -> None:
@@ -51,7 +75,7 @@ def list_locations(emu: Emulator, req: Request) -> Response:
         data = [x for x in data if x["type_id"] in types]
     if (enabled := req.bool("is_active")) is not None:
         data = [x for x in data if x["enabled"] == enabled]
-    page = v3_page(req, 50, 1000)
+    page = v3_page(req, cap=1000)
     return v3_list(data[page.offset:page.offset + page.limit], page, len(data))
 
 
@@ -102,7 +126,7 @@ def list_items(emu: Emulator, req: Request) -> Response:
     where.append(f"location_id IN ({placeholders(loc_ids) or 'NULL'})")
     args.extend(loc_ids)
     sql = " WHERE " + " AND ".join(where)
-    page = v3_page(req, 50, 1000)
+    page = v3_page(req, cap=1000)
     total = emu.store.one(
         f"SELECT COUNT(*) FROM (SELECT DISTINCT product_id, variant_id FROM inventory{sql})",
         args)[0]
@@ -140,7 +164,7 @@ def list_location_items(emu: Emulator, req: Request) -> Response:
     where.append("location_id = ?")
     args.append(lid)
     sql = " WHERE " + " AND ".join(where)
-    page = v3_page(req, 50, 1000)
+    page = v3_page(req, cap=1000)
     total = emu.store.one(f"SELECT COUNT(*) FROM inventory{sql}", args)[0]
     rows = emu.store.all(
         "SELECT product_id, variant_id, on_hand, safety_stock, warning_level, "
@@ -211,7 +235,7 @@ def _resolve(emu: Emulator, item: dict[str, Any], strict: bool = True
 
 
 def _adjust(emu: Emulator, req: Request, mode: str) -> Response:
-    body = req.json()
+    body = check_body(req.json(), ADJUSTMENT_SCHEMA)
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not items:
         raise _problem("JSON data is missing or invalid", {"items": "error.path.missing"})
@@ -286,8 +310,7 @@ def post_locations(emu: Emulator, req: Request) -> Response:
     body = req.json()
     items = body if isinstance(body, list) else [body]
     for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise _problem("JSON data is missing or invalid", {str(i): "must be an object"})
+        check_body(item, LOCATION_SCHEMA, f"{i}.")
         stamp = clock.iso_z(clock.now())
         data = {"description": "", "managed_by_external_source": False, "type_id": "PHYSICAL",
                 "enabled": True, "time_zone": "Etc/UTC", "storefront_visibility": True,
@@ -308,6 +331,7 @@ def put_locations(emu: Emulator, req: Request) -> Response:
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not item.get("id"):
             raise _problem("JSON data is missing or invalid", {f"{i}.id": "error.path.missing"})
+        check_body(item, LOCATION_SCHEMA, f"{i}.")
         if item["id"] == 1:
             raise _problem("The default location (id 1) cannot be changed")
         data = emu.store.get_json("locations", item["id"])
@@ -342,8 +366,8 @@ def put_location_items(emu: Emulator, req: Request) -> Response:
     lid = req.params["location_id"]
     if emu.store.get_json("locations", lid) is None:
         raise _problem(f"[Location with id {lid} not found]")
-    body = req.json()
-    settings = body.get("settings") if isinstance(body, dict) else None
+    body = check_body(req.json(), SETTINGS_SCHEMA)
+    settings = body.get("settings")
     if not isinstance(settings, list) or not settings:
         raise _problem("JSON data is missing or invalid", {"settings": "error.path.missing"})
     if len(settings) > MAX_ADJUSTMENT_ITEMS:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalog_model import load_product, save_product, touch
 from .errors import missing_fields, v3_error, v3_not_found
+from .fields import Arr, Bool, Enum, Field, Int, Obj, Str, check_body
 from .routing import Request, Response, Router, v3_list, v3_one, v3_page
 
 if TYPE_CHECKING:
@@ -55,9 +56,18 @@ def _option(product: dict[str, Any], option_id: int) -> dict[str, Any]:
     return option
 
 
+VALUE_SCHEMA: dict[str, Field] = {
+    "label": Str(1, 255), "sort_order": Int(-2**31, 2**31 - 1), "is_default": Bool(),
+    "value_data": Obj(nullable=True)}
+OPTION_SCHEMA: dict[str, Field] = {
+    "display_name": Str(1, 255), "type": Enum(tuple(sorted(TYPES))), "sort_order": Int(),
+    "option_values": Arr(Obj()), "config": Obj(), "image_url": Str()}
+
+
 def _new_value(emu: Emulator, option: dict[str, Any], body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or not body.get("label"):
         raise missing_fields(["label"])
+    check_body(body, VALUE_SCHEMA)
     if any(v["label"] == body["label"] for v in option["option_values"]):
         raise v3_error(422, "The option value label must be unique within the option",
                        {"label": "duplicate"})
@@ -71,7 +81,7 @@ def _new_value(emu: Emulator, option: dict[str, Any], body: Any) -> dict[str, An
 
 def list_options(emu: Emulator, req: Request) -> Response:
     product = _product(emu, req)
-    page = v3_page(req, 50, 250)
+    page = v3_page(req, declared_max=250)
     options = [option_view(product["id"], o) for o in product.get("options") or []]
     return v3_list(options[page.offset:page.offset + page.limit], page, len(options))
 
@@ -89,6 +99,7 @@ def post_option(emu: Emulator, req: Request) -> Response:
     missing = [f for f in ("display_name", "type", "option_values") if not body.get(f)]
     if missing:
         raise missing_fields(missing)
+    check_body(body, OPTION_SCHEMA)
     if body["type"] not in TYPES:
         raise v3_error(422, "JSON data is missing or invalid", {"type": "unknown option type"})
     options = product.setdefault("options", [])
@@ -125,7 +136,7 @@ def delete_option(emu: Emulator, req: Request) -> Response:
 def list_values(emu: Emulator, req: Request) -> Response:
     product = _product(emu, req)
     option = _option(product, req.params["option_id"])
-    page = v3_page(req, 50, 250)
+    page = v3_page(req, declared_max=250)
     values = [value_view(v) for v in option["option_values"]]
     return v3_list(values[page.offset:page.offset + page.limit], page, len(values))
 

@@ -6,13 +6,15 @@ storefront checkout would create them; ``PUT /v2/orders/{id}`` then edits them.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from . import clock
 from .catalog_model import load_product, load_variant, save_product, set_stock, stock_key
 from .errors import ApiError, v2_error, v2_not_found
-from .routing import Request, Response, Router, v2_page
+from .fields import Anything, Arr, Bool, Field, Int, Num, Obj, Str, v2_check_body
+from .routing import Request, Response, Router, v2_list, v2_page
 from .store import dumps, loads
 
 if TYPE_CHECKING:
@@ -76,7 +78,7 @@ def status_view(sid: int) -> dict[str, Any]:
 
 
 def list_statuses(emu: Emulator, req: Request) -> Response:
-    return Response(200, [status_view(sid) for sid, _, _ in STATUSES])
+    return v2_list([status_view(sid) for sid, _, _ in STATUSES], v2_page(req))
 
 
 def get_status(emu: Emulator, req: Request) -> Response:
@@ -90,13 +92,8 @@ def get_status(emu: Emulator, req: Request) -> Response:
 
 
 def _parse_date(req: Request, name: str) -> int | None:
-    value = req.get(name)
-    if value is None:
-        return None
-    try:
-        return int(clock.parse_any(value).timestamp())
-    except (ValueError, TypeError) as exc:
-        raise v2_error(400, f"The field '{name}' is invalid.") from exc
+    value = req.date(name)
+    return None if value is None else int(value.timestamp())
 
 
 def list_orders(emu: Emulator, req: Request) -> Response:
@@ -128,10 +125,8 @@ def list_orders(emu: Emulator, req: Request) -> Response:
     rows = emu.store.all(
         f"SELECT id, data FROM orders{sql_where} ORDER BY {column} {direction}, id {direction}"
         " LIMIT ? OFFSET ?", [*args, page.limit, page.offset])
-    if not rows:
-        # BigCommerce answers an empty order list with 204 and no body (DIGEST §2).
-        return Response(204)
-    return Response(200, [order_view(emu, oid, loads(d)) for oid, d in rows])
+    # BigCommerce answers an empty order list with 204 and no body (DIGEST §2).
+    return v2_list([order_view(emu, oid, loads(d)) for oid, d in rows])
 
 
 def order_view(emu: Emulator, oid: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -170,9 +165,7 @@ def order_lines(emu: Emulator, oid: int) -> list[dict[str, Any]]:
 def list_order_products(emu: Emulator, req: Request) -> Response:
     oid = req.params["order_id"]
     _order(emu, oid)
-    page = v2_page(req)
-    lines = order_lines(emu, oid)[page.offset:page.offset + page.limit]
-    return Response(200, lines) if lines else Response(204)
+    return v2_list(order_lines(emu, oid), v2_page(req))
 
 
 def get_order_product(emu: Emulator, req: Request) -> Response:
@@ -189,10 +182,10 @@ def list_shipping_addresses(emu: Emulator, req: Request) -> Response:
     rows = emu.store.all("SELECT id, data FROM order_shipping_addresses WHERE order_id=? "
                          "ORDER BY id", (oid,))
     base = f"{emu.public_base}/v2/orders/{oid}/shipping_addresses"
-    return Response(200, [{"id": aid, **loads(d), "shipping_quotes": {
+    return v2_list([{"id": aid, **loads(d), "shipping_quotes": {
         "url": f"{base}/{aid}/shipping_quotes",
         "resource": f"/orders/{oid}/shipping_addresses/{aid}/shipping_quotes"}}
-        for aid, d in rows])
+        for aid, d in rows], v2_page(req))
 
 
 # ---- writing -------------------------------------------------------------------------
@@ -488,9 +481,39 @@ def edit_order(emu: Emulator, oid: int, changes: list[dict[str, Any]]) -> dict[s
     return order_view(emu, oid, data)
 
 
+class _Money(Anything):
+    """V2 money: a number, or a string holding one ("225.0000")."""
+
+    nullable = False
+
+    def problem(self, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            return "must be a number or a numeric string"
+        try:
+            amount = float(value)
+        except ValueError:
+            return "must be a number or a numeric string"
+        return None if math.isfinite(amount) and amount >= 0 else "must be a positive amount"
+
+
+MONEY = _Money()
+_ADDRESS = Obj({k: Str(nullable=True) for k in (
+    "first_name", "last_name", "company", "street_1", "street_2", "city", "state", "zip",
+    "country", "country_iso2", "phone", "email")})
+_LINE = Obj({"id": Int(1), "product_id": Int(0), "variant_id": Int(0, nullable=True),
+             "quantity": Int(0, 2**31 - 1), "name": Str(), "sku": Str(),
+             "price_inc_tax": Num(0), "price_ex_tax": Num(0)})
+# The order fields the emulator reads, with the orders spec's types.
+ORDER_SCHEMA: dict[str, Field] = {
+    "status_id": Int(0), "customer_id": Int(0), "channel_id": Int(1),
+    "staff_notes": Str(0, 65535), "customer_message": Str(), "payment_method": Str(),
+    "external_source": Str(nullable=True), "external_order_id": Str(nullable=True),
+    "order_source": Str(), "is_deleted": Bool(), "date_created": Str(),
+    "billing_address": _ADDRESS, "products": Arr(_LINE), "base_shipping_cost": MONEY}
+
+
 def update_order(emu: Emulator, oid: int, body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise v2_error(400, "The request body must be a JSON object.")
+    v2_check_body(body, ORDER_SCHEMA)
     data = _order(emu, oid)
     if "products" in body:
         changes = []
@@ -534,9 +557,7 @@ def put_order(emu: Emulator, req: Request) -> Response:
 def post_order(emu: Emulator, req: Request) -> Response:
     """POST /v2/orders with ``products`` (catalog lines by product_id[/variant_id], or custom
     lines with name and price); stock is decremented as for a storefront order."""
-    body = req.json()
-    if not isinstance(body, dict):
-        raise v2_error(400, "The request body must be a JSON object.")
+    body = v2_check_body(req.json(), ORDER_SCHEMA)
     if not isinstance(body.get("billing_address"), dict):
         raise v2_error(400, "The field 'billing_address' cannot be blank.")
     if body.get("consignments"):
@@ -552,7 +573,7 @@ def post_order(emu: Emulator, req: Request) -> Response:
     if body.get("date_created"):
         try:
             created = clock.parse_any(str(body["date_created"]))
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise v2_error(400, "The field 'date_created' is invalid.") from exc
     order = place_order(emu, {
         **{k: body[k] for k in ("customer_id", "status_id", "customer_message", "staff_notes",

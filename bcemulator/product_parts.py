@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from . import clock
 from .catalog_model import image_view, load_product, save_product, touch
 from .errors import missing_fields, v3_error, v3_not_found
+from .fields import Bool, Field, Int, Str, check_body
 from .routing import Request, Response, Router, v3_list, v3_one, v3_page
 from .store import dumps, loads
 
@@ -100,7 +101,7 @@ def update_custom_field(emu: Emulator, product: dict[str, Any], fid: int, body: 
 
 def list_custom_fields(emu: Emulator, req: Request) -> Response:
     product = _product(emu, req)
-    page = v3_page(req, 50, 250)
+    page = v3_page(req, declared_max=250)
     rows = emu.store.all("SELECT id, data FROM custom_fields WHERE product_id=? ORDER BY id",
                          (product["id"],))
     data = [{"id": fid, **loads(d)} for fid, d in rows]
@@ -138,10 +139,16 @@ def delete_custom_field(emu: Emulator, req: Request) -> Response:
 # ---- images --------------------------------------------------------------------------
 
 
+IMAGE_SCHEMA: dict[str, Field] = {
+    "image_url": Str(1, 255), "is_thumbnail": Bool(), "sort_order": Int(-2**31, 2**31 - 1),
+    "description": Str()}
+
+
 def add_image(emu: Emulator, product: dict[str, Any], body: Any,
               touch_product: bool = True) -> dict[str, Any]:
     if not isinstance(body, dict) or not body.get("image_url"):
         raise missing_fields(["image_url"])
+    check_body(body, IMAGE_SCHEMA)
     url = body["image_url"]
     if not isinstance(url, str) or len(url) > 255 or not url.startswith(("http://", "https://")):
         raise v3_error(422, "JSON data is missing or invalid",
@@ -169,7 +176,7 @@ def list_images(emu: Emulator, req: Request) -> Response:
                          (product["id"],))
     if not rows:
         return Response(204)
-    page = v3_page(req, 50, 250)
+    page = v3_page(req, declared_max=250)
     data = [image_view({"id": iid, **loads(d)}, product["id"]) for iid, d in rows]
     return v3_list(data[page.offset:page.offset + page.limit], page, len(data))
 

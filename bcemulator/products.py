@@ -11,6 +11,7 @@ from .catalog_model import (
     MIRRORED,
     PRODUCT_DEFAULTS,
     READ_ONLY_PRODUCT,
+    VARIANT_SCHEMA,
     check_references,
     check_unique_name,
     check_unique_sku,
@@ -27,6 +28,7 @@ from .catalog_model import (
     validate_product_fields,
 )
 from .errors import too_many_items, v3_error, v3_not_found
+from .fields import Int, check_body
 from .routing import Request, Response, Router, placeholders, v3_list, v3_one, v3_page
 
 if TYPE_CHECKING:
@@ -79,12 +81,12 @@ def product_filters(req: Request) -> tuple[list[str], list[Any]]:
         add("name LIKE ?", f"%{v}%")
     if (v := req.get("upc")) is not None:
         add("upc = ?", v)
-    if (v := req.get("date_modified")) is not None:
-        add("date_modified = ?", clock.iso(clock.parse_any(v)))
-    if (v := req.get("date_modified:min")) is not None:
-        add("date_modified >= ?", clock.iso(clock.parse_any(v)))
-    if (v := req.get("date_modified:max")) is not None:
-        add("date_modified <= ?", clock.iso(clock.parse_any(v)))
+    if (d := req.date("date_modified")) is not None:
+        add("date_modified = ?", clock.iso(d))
+    if (d := req.date("date_modified:min")) is not None:
+        add("date_modified >= ?", clock.iso(d))
+    if (d := req.date("date_modified:max")) is not None:
+        add("date_modified <= ?", clock.iso(d))
     if (b := req.bool("is_visible")) is not None:
         add("is_visible = ?", int(b))
     if (v := req.int("brand_id")) is not None:
@@ -98,16 +100,17 @@ def product_filters(req: Request) -> tuple[list[str], list[Any]]:
             f"({placeholders(cats) or 'NULL'}))", *cats)
     if (v := req.get("keyword")) is not None and v.strip():
         add("(name LIKE ? OR sku LIKE ?)", f"%{v.strip()}%", f"%{v.strip()}%")
-    if (v := req.get("price")) is not None:
-        add("price = ?", float(v))
+    if (n := req.number("price")) is not None:
+        add("price = ?", n)
     return where, args
 
 
 def list_products(emu: Emulator, req: Request) -> Response:
     includes = includes_of(req)
-    # include=options/modifiers caps the page at 10 items (DIGEST §2).
-    maximum = 10 if includes & {"options", "modifiers"} else 250
-    page = v3_page(req, 50, maximum)
+    # The spec declares limit <= 250; include=options/modifiers caps the page at 10 items
+    # (DIGEST §2).
+    page = v3_page(req, declared_max=250,
+                   cap=10 if includes & {"options", "modifiers"} else 250)
     where, args = product_filters(req)
     sql_where = f" WHERE {' AND '.join(where)}" if where else ""
     column = SORTABLE.get(req.get("sort") or "id", "id")
@@ -149,8 +152,9 @@ def create_product(emu: Emulator, body: Any) -> dict[str, Any]:
     resolve_brand_name(store, body)
     check_references(store, body)
     variants_in = body.get("variants") or []
-    for v in variants_in:
+    for i, v in enumerate(variants_in):
         require(v, ["sku", "option_values"])
+        check_body(v, VARIANT_SCHEMA, f"variants.{i}.")
     seen: set[str] = set()
     for v in variants_in:
         check_unique_sku(store, v["sku"])
@@ -324,6 +328,8 @@ def batch_update(emu: Emulator, req: Request) -> Response:
     if missing:
         raise v3_error(422, "JSON data is missing or invalid",
                        {f"{i}.id": "error.path.missing" for i in missing})
+    for i, item in enumerate(body):
+        check_body(item, {"id": Int(1)}, f"{i}.")
     updated = [update_product(emu, item["id"], item) for item in body]
     data = [product_view(emu.store, load_product(emu.store, p["id"]) or {}, includes_of(req))
             for p in updated]

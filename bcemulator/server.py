@@ -9,6 +9,7 @@ import struct
 import sys
 import time
 import traceback
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,6 +43,21 @@ class RequestHandler(BaseHTTPRequestHandler):
         # client's delayed ACK adds ~40 ms to every response on a keep-alive connection.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
+    def send_error(self, code: int, message: str | None = None,
+                   explain: str | None = None) -> None:
+        """Requests the standard library refuses before routing (a malformed request line, a
+        URI over 64 KiB, ...) get the API's JSON error body, not an HTML page."""
+        self.close_connection = True
+        title = message or HTTPStatus(code).phrase
+        data = json.dumps(v3_body(code, title)).encode()
+        self.send_response(code, title)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Connection", "close")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(data)
+
     def log_message(self, format: str, *args: object) -> None:
         if getattr(self.server.emu, "verbose", False):
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
@@ -49,12 +65,22 @@ class RequestHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._handle()
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_GET
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_GET
+
+    def __getattr__(self, name: str) -> object:
+        # Any other method (OPTIONS, TRACE, QUERY, ...) goes through the router too, which
+        # answers 405 in the API's own JSON shape instead of the standard library's 501 page.
+        if name.startswith("do_"):
+            return self._handle
+        raise AttributeError(name)
 
     # ---- plumbing --------------------------------------------------------------------
 
     def _read_body(self) -> bytes:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
         return self.rfile.read(length) if length > 0 else b""
 
     def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:
@@ -62,14 +88,16 @@ class RequestHandler(BaseHTTPRequestHandler):
         data = b""
         if body is not None and status != 204:
             data = json.dumps(body, ensure_ascii=False).encode()
-            headers.setdefault("Content-Type", "application/json")
+            headers.setdefault("Content-Type", _content_type(self.path, status))
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         if status != 204:
             self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        if data:
+        # HEAD answers like GET without the body (HTTP semantics; werkzeug routes HEAD to
+        # the GET rule).
+        if data and self.command != "HEAD":
             self.wfile.write(data)
 
     def _reset_connection(self) -> None:
@@ -137,7 +165,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         emu = self.server.emu
         if handler is None:
             if template == "<method not allowed>":
-                return Response(405, _error_body(req, 405, "Method Not Allowed"))
+                allowed = ", ".join(emu.router.allowed_methods(req.path))
+                return Response(405, _error_body(req, 405, "Method Not Allowed"),
+                                {"Allow": allowed})
             return Response(404, _error_body(req, 404, "The requested resource was not found."))
         emu.begin_events()
         ok = False
@@ -153,6 +183,13 @@ class RequestHandler(BaseHTTPRequestHandler):
         finally:
             emu.end_events(ok)
         return response
+
+
+def _content_type(raw_path: str, status: int) -> str:
+    # The inventory and locations specs declare every error as problem+json (RFC 7807).
+    if status >= 400 and "/v3/inventory/" in urlsplit(raw_path).path + "/":
+        return "application/problem+json"
+    return "application/json"
 
 
 def _retry_after(headers: dict[str, str]) -> dict[str, str]:

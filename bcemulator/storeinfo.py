@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import clock
 from .errors import v2_not_found
-from .routing import Request, Response, Router
+from .routing import Request, Response, Router, v2_list, v2_page
 from .store import loads
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def get_time(emu: Emulator, req: Request) -> Response:
 
 def list_zones(emu: Emulator, req: Request) -> Response:
     rows = emu.store.all("SELECT id, data FROM shipping_zones ORDER BY id")
-    return Response(200, [{"id": zid, **loads(d)} for zid, d in rows])
+    return v2_list([{"id": zid, **loads(d)} for zid, d in rows], v2_page(req))
 
 
 def get_zone(emu: Emulator, req: Request) -> Response:
@@ -79,7 +79,7 @@ def list_methods(emu: Emulator, req: Request) -> Response:
         raise v2_not_found()
     rows = emu.store.all("SELECT id, data FROM shipping_methods WHERE zone_id=? ORDER BY id",
                          (req.params["zone_id"],))
-    return Response(200, [{"id": mid, **loads(d)} for mid, d in rows])
+    return v2_list([{"id": mid, **loads(d)} for mid, d in rows], v2_page(req))
 
 
 def get_method(emu: Emulator, req: Request) -> Response:

@@ -9,6 +9,7 @@ from .catalog_model import (
     MIRRORED,
     READ_ONLY_VARIANT,
     VARIANT_DEFAULTS,
+    VARIANT_SCHEMA,
     check_unique_sku,
     load_product,
     load_variant,
@@ -20,9 +21,10 @@ from .catalog_model import (
     set_stock,
     stock_at,
     touch,
-    validate_product_fields,
+    validate_variant_fields,
 )
 from .errors import too_many_items, v3_error, v3_not_found
+from .fields import check_body
 from .routing import Request, Response, Router, placeholders, v3_list, v3_one, v3_page
 
 if TYPE_CHECKING:
@@ -69,7 +71,7 @@ def _product_or_404(emu: Emulator, pid: int) -> dict[str, Any]:
 def list_product_variants(emu: Emulator, req: Request) -> Response:
     pid = req.params["product_id"]
     _product_or_404(emu, pid)
-    page = v3_page(req, 50, 250)
+    page = v3_page(req)
     variants = load_variants(emu.store, [pid])[pid]
     chunk = variants[page.offset:page.offset + page.limit]
     return v3_list([_fields(req, v) for v in _views(emu, chunk)], page, len(variants))
@@ -103,7 +105,7 @@ def list_variants(emu: Emulator, req: Request) -> Response:
         where.append("upc = ?")
         args.append(v)
     sql_where = f" WHERE {' AND '.join(where)}" if where else ""
-    page = v3_page(req, 50, 250)
+    page = v3_page(req)
     total = emu.store.one(f"SELECT COUNT(*) FROM variants{sql_where}", args)[0]
     rows = emu.store.all(f"SELECT id FROM variants{sql_where} ORDER BY id LIMIT ? OFFSET ?",
                          [*args, page.limit, page.offset])
@@ -118,7 +120,7 @@ def create_variant(emu: Emulator, pid: int, body: Any) -> dict[str, Any]:
     from .products import new_variant, resolve_option_value
 
     require(body, ["sku", "option_values"])
-    validate_product_fields({k: v for k, v in body.items() if k != "sku"})
+    validate_variant_fields(body)
     store = emu.store
     product = _product_or_404(emu, pid)
     check_unique_sku(store, body["sku"])
@@ -161,8 +163,7 @@ def update_variant(emu: Emulator, pid: int, vid: int, body: Any,
     if variant is None or variant["product_id"] != pid:
         raise v3_not_found("variant")
     product = _product_or_404(emu, pid)
-    validate_product_fields({k: v for k, v in body.items() if k in VARIANT_DEFAULTS
-                             or k == "inventory_level"})
+    validate_variant_fields(body)
     simple = not product.get("options")
     if "sku" in body:
         check_unique_sku(store, body["sku"], product_id=pid if simple else None,
@@ -236,8 +237,7 @@ def batch_variants(emu: Emulator, req: Request) -> Response:
         raise too_many_items(50)
     out = []
     for i, item in enumerate(body):
-        if not isinstance(item, dict):
-            raise v3_error(422, "JSON data is missing or invalid", {str(i): "must be an object"})
+        check_body(item, VARIANT_SCHEMA, f"{i}.")
         if item.get("id"):
             variant = load_variant(emu.store, item["id"])
             if variant is None:

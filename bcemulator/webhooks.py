@@ -49,9 +49,12 @@ def _validate(body: dict[str, Any], partial: bool) -> None:
                                 and body["scope"].startswith("store/")):
         errors["scope"] = "must be a store/... scope"
     if "destination" in body:
-        parts = urlsplit(str(body["destination"]))
+        try:
+            parts = urlsplit(body["destination"]) if isinstance(body["destination"], str) else None
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            parts = None
         # Real BigCommerce wants https on port 443; plain http is accepted for local tests.
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             errors["destination"] = "must be an http(s) URL"
     if "headers" in body and body["headers"] is not None and not (
         isinstance(body["headers"], dict)
@@ -73,7 +76,7 @@ def list_hooks(emu: Emulator, req: Request) -> Response:
         hooks = [h for h in hooks if h["scope"] == scope]
     if (dest := req.get("destination")) is not None:
         hooks = [h for h in hooks if h["destination"] == dest]
-    page = v3_page(req, 50, 250)
+    page = v3_page(req)
     return v3_list(hooks[page.offset:page.offset + page.limit], page, len(hooks))
 
 

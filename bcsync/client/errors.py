@@ -178,8 +178,13 @@ def parse_error_body(body: Any) -> tuple[str, str, dict[str, str]]:
                 errors[str(i)] = sub_title
         title = body.get("title") or "Batch errors"
         return _stringify(title), detail, errors
-    # A 207 puts the problem object under "errors" next to "data".
-    if "data" in body and isinstance(body.get("errors"), dict) and "title" in body["errors"]:
+    # A 207 puts the problem object under "errors" next to "data"; the category-trees API
+    # wraps its 422s the same way, next to "meta".
+    if (
+        ("data" in body or "title" not in body)
+        and isinstance(body.get("errors"), dict)
+        and "title" in body["errors"]
+    ):
         return parse_error_body(body["errors"])
     title = _stringify(body.get("title") or body.get("message") or body.get("error") or "")
     detail = _stringify(body.get("detail") or "")

@@ -34,6 +34,7 @@ from .errors import (
     InvalidRequest,
     ServerError,
     Unreachable,
+    ValidationError,
     error_from_response,
 )
 from .ratelimit import LocalBudget, RateBudget, RateLimitState
@@ -238,18 +239,33 @@ class HttpCore:
         """
         method = method.upper()
         url = self.base_url + path
-        if params:
-            # Keep `:` and `,` literal (`id:in=1,2,3`) as the API docs write them; both are
-            # legal in a query string, and `+` or spaces in dates still get escaped.
-            url += "?" + urlencode(params, safe=":,", quote_via=quote)
         headers = dict(self._headers)
         data: bytes | None = None
-        if json_body is not None:
-            headers["Content-Type"] = "application/json"
-            # Bytes, not str: http.client encodes a str body as Latin-1 and would choke on "€".
-            data = json.dumps(
-                json_body, separators=(",", ":"), ensure_ascii=False, default=_json_default
-            ).encode("utf-8")
+        try:
+            if params:
+                # Keep `:` and `,` literal (`id:in=1,2,3`) as the API docs write them; both are
+                # legal in a query string, and `+` or spaces in dates still get escaped.
+                url += "?" + urlencode(params, safe=":,", quote_via=quote)
+            if json_body is not None:
+                headers["Content-Type"] = "application/json"
+                # Bytes, not str: http.client encodes a str body as Latin-1 and would choke
+                # on "€". NaN and infinities are not JSON: refuse them here, not at the API.
+                data = json.dumps(
+                    json_body,
+                    separators=(",", ":"),
+                    ensure_ascii=False,
+                    allow_nan=False,
+                    default=_json_default,
+                ).encode("utf-8")
+        except (UnicodeEncodeError, ValueError, TypeError) as exc:
+            # Text with lone surrogates, NaN, or an object JSON cannot hold: nothing was sent.
+            raise ValidationError(
+                "request cannot be encoded",
+                detail=f"{type(exc).__name__}: {str(exc)[:200]}",
+                method=method,
+                path=path,
+                request_sent=False,
+            ) from exc
         if self._token_problem:
             raise InvalidRequest(
                 self._token_problem, method=method, path=path, request_sent=False

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from typing import Any
 
+from .errors import UnexpectedResponse
 from .http import HttpCore
 
 __all__ = [
@@ -24,6 +25,8 @@ __all__ = [
 V2_DATE_PARAMS = frozenset(
     {"min_date_created", "max_date_created", "min_date_modified", "max_date_modified"}
 )
+# V2 lists answer at most 250 records a page whatever `limit` asks for.
+MAX_V2_LIMIT = 250
 
 
 @dataclass
@@ -114,18 +117,32 @@ def walk_v2(
 ) -> Iterator[Page]:
     """Yield V2 pages; the walk ends on 204 / [] or on a page shorter than `limit`.
 
-    An empty first page is still yielded so callers always see at least one page.
+    An empty first page is still yielded so callers always see at least one page. `limit`
+    is capped at 250: a larger one would make every full page look short and end the walk
+    after the first. A page identical to the one before means the endpoint ignores `page`
+    (it sent the whole list), so the walk ends there too.
     """
     base = encode_params(params, v2=True)
+    limit = min(limit, MAX_V2_LIMIT)
     page = 1
+    previous: list[Any] | None = None
     while True:
-        items = http.get_json(path, {**base, "page": page, "limit": limit}) or []
-        if not isinstance(items, list):
-            raise TypeError(f"expected a JSON array from {path}, got {type(items).__name__}")
+        body = http.get_json(path, {**base, "page": page, "limit": limit}) or []
+        if not isinstance(body, list):
+            raise UnexpectedResponse(
+                f"expected a JSON array, got {type(body).__name__}",
+                status=200,
+                method="GET",
+                path=path,
+            )
+        items: list[dict[str, Any]] = body
+        if page > 1 and items == previous:
+            return
         if items or page == 1:
             yield Page(items=items, page=page)
         if len(items) < limit:
             return
+        previous = items
         page += 1
 
 

@@ -96,6 +96,18 @@ def test_it_keeps_field_errors_of_a_422(mocked, client):
     assert "price: error.path.missing" in str(caught.value)
 
 
+def test_it_reads_a_category_tree_422_wrapped_under_errors(mocked, client):
+    # The category-trees spec wraps its 422s: {"errors": {status,title,type,errors}, "meta"}.
+    problem = v3_error(422, "Tree does not exist", {"0.tree_id": "unknown tree"})
+    mocked.post(f"{BASE}/v3/catalog/trees/categories", status=422,
+                json={"errors": problem, "meta": {}})
+
+    result = client.create_categories([{"name": "Mugs", "tree_id": 99}])
+
+    assert result.failed[0].title == "Tree does not exist"
+    assert result.failed[0].errors == {"0.tree_id": "unknown tree"}
+
+
 def test_it_reads_v2_error_arrays(mocked, client):
     body = [{"status": 404, "message": "The requested resource was not found."}]
     mocked.get(f"{BASE}/v2/orders/5", status=404, json=body)

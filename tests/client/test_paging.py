@@ -228,3 +228,43 @@ def test_it_stops_when_v3_meta_is_missing_and_the_page_is_short(client):
     responses.get(f"{BASE}/v3/catalog/brands", json={"data": [{"id": 1}]})
 
     assert len(list(client.iter_brand_pages())) == 1
+
+
+def test_it_caps_the_v2_limit_at_250_so_a_full_page_keeps_the_walk_going(mocked, client):
+    # V2 answers at most 250 a page: asked for 1000, a full page of 250 is not the last one.
+    mocked.get(ORDERS, json=products(1, 250), match=query({"page": "1", "limit": "250"}))
+    mocked.get(ORDERS, json=products(251, 3), match=query({"page": "2", "limit": "250"}))
+
+    assert len(list(client.iter_orders(limit=1000))) == 253
+
+
+@pytest.mark.parametrize(
+    ("call", "path"),
+    [
+        (lambda c: list(c.iter_shipping_zones()), "/v2/shipping/zones"),
+        (lambda c: c.list_shipping_methods(4), "/v2/shipping/zones/4/methods"),
+        (lambda c: c.list_order_statuses(), "/v2/order_statuses"),
+    ],
+)
+def test_it_pages_v2_lists_that_used_to_be_read_in_one_request(mocked, client, call, path):
+    mocked.get(f"{BASE}{path}", json=products(1, 250), match=query({"page": "1", "limit": "250"}))
+    mocked.get(f"{BASE}{path}", body=b"", status=204, match=query({"page": "2", "limit": "250"}))
+
+    assert len(call(client)) == 250
+
+
+def test_it_ends_the_v2_walk_when_the_endpoint_ignores_page(mocked, client):
+    mocked.get(f"{BASE}/v2/shipping/zones", json=products(1, 250))
+    mocked.get(f"{BASE}/v2/shipping/zones", json=products(1, 250))
+
+    assert len(list(client.iter_shipping_zones())) == 250
+    assert client.request_count == 2
+
+
+def test_a_v2_list_answer_that_is_not_an_array_is_an_unexpected_response(mocked, client):
+    from bcsync.client import UnexpectedResponse
+
+    mocked.get(ORDERS, json={"id": 1})
+
+    with pytest.raises(UnexpectedResponse, match="expected a JSON array"):
+        list(client.iter_orders())

@@ -20,18 +20,23 @@ def run_conformance(tmp_path: Path, ci: str | None) -> subprocess.CompletedProce
     if ci is not None:
         env["CI"] = ci
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "tests/emulator/test_conformance.py::test_store_shipping_and_webhooks"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rsfE",
+         "tests/emulator/test_conformance.py::test_store_shipping_and_webhooks",
+         "tests/emulator/test_fuzz.py"],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_missing_specs_skip_locally(tmp_path):
     result = run_conformance(tmp_path, ci=None)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 skipped" in result.stdout
+    # The conformance test, the fuzz module's route check and its one "<specs missing>" case.
+    assert "3 skipped" in result.stdout, result.stdout
+    assert "test_fuzz.py" in result.stdout
 
 
 def test_missing_specs_fail_in_ci(tmp_path):
     result = run_conformance(tmp_path, ci="true")
     assert result.returncode != 0
     assert "specs not found" in result.stdout
+    # Both of the fuzz module's tests fail too (one in its fixture, as an error).
+    assert result.stdout.count("test_fuzz.py::") >= 2, result.stdout

@@ -47,8 +47,8 @@ class OrdersMixin(Resource):
         return list(flatten(walk_v2(self._http, path, None, limit=MAX_V2_PAGE)))
 
     def list_order_statuses(self) -> list[dict[str, Any]]:
-        """GET /v2/order_statuses"""
-        return self._http.get_json("/v2/order_statuses") or []
+        """GET /v2/order_statuses, walked like every V2 list."""
+        return list(flatten(walk_v2(self._http, "/v2/order_statuses", None, limit=MAX_V2_PAGE)))
 
     def count_orders(self) -> int:
         """GET /v2/orders/count (`count`; per-status counts are in `order_counts_by_status`)."""
