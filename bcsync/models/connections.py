@@ -1,4 +1,4 @@
-"""The bridge's own state: store connections, sync switches and worker liveness."""
+"""Store connections, the shop-wide sync switches and worker liveness."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
-from .fields import SecretField
-from .validators import validate_access_token, validate_api_url
+from ..fields import SecretField
+from ..validators import validate_access_token, validate_api_url
 
 
 class SyncSettings(models.Model):
@@ -99,6 +99,18 @@ class StoreConnection(models.Model):
     bc_location_id = models.PositiveIntegerField(
         "BigCommerce location id", default=1,
         help_text="Inventory location on BigCommerce (1 is the default location).",
+    )
+    match_by = models.CharField(
+        "match products by", max_length=10, choices=[
+            ("sku", "SKU"), ("name", "Name"), ("upc", "UPC"),
+        ], default="sku",
+        help_text="How an upload of a not-linked item finds its product already online "
+                  "(in the local copy) instead of creating a duplicate.",
+    )
+    item_sync_enforcement = models.BooleanField(
+        default=False,
+        help_text="Push and upload only items enabled for eCommerce and entitled to the POS "
+                  "location above.",
     )
     code_prefix = models.CharField(
         max_length=10, blank=True, default="BC",

@@ -1,0 +1,39 @@
+"""bcsync's own records: store connections and switches; push's policies, links, outbox,
+jobs, history and notifications."""
+
+from .connections import StoreConnection, SyncSettings, WorkerHeartbeat
+
+# Migrations name these defaults by their old path, bcsync.models.<name>.
+from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
+from .push import (
+    DEFAULT_POLICY,
+    MANUAL_ONLY_FIELDS,
+    DepartmentCategory,
+    FieldPolicy,
+    ItemSync,
+    Notification,
+    Policy,
+    PushRequest,
+    SyncEvent,
+    SyncField,
+    SyncJob,
+    VariantSync,
+)
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "MANUAL_ONLY_FIELDS",
+    "DepartmentCategory",
+    "FieldPolicy",
+    "ItemSync",
+    "Notification",
+    "Policy",
+    "PushRequest",
+    "StoreConnection",
+    "SyncEvent",
+    "SyncField",
+    "SyncJob",
+    "SyncSettings",
+    "VariantSync",
+    "WorkerHeartbeat",
+]
