@@ -86,3 +86,20 @@ def test_one_push_request_per_item_and_one_unread_notification_per_key(connectio
     first.read_at = now
     first.save()
     Notification.objects.create(**note)  # read: the same problem may be raised again
+
+
+def test_policies_default_to_manual_and_set_all_or_nothing(connection):
+    from django.core.exceptions import ValidationError
+
+    from bcsync.push.policies import fields_with, policies_for, policies_set
+
+    assert set(policies_for(connection=connection).values()) == {Policy.MANUAL}
+    after = policies_set(connection=connection, changes={"prices": "on", "names": "off"})
+    assert after["prices"] == "on" and after["names"] == "off" and after["upcs"] == "manual"
+    assert fields_with(after, {"on"}) == {"prices"}
+
+    with pytest.raises(ValidationError) as refused_:
+        policies_set(connection=connection, changes={"upcs": "on", "skus": "on"})
+    assert "SKUs can be Off or Manual only" in str(refused_.value.message_dict["skus"])
+    # Nothing of the refused call was kept, not even its valid part.
+    assert policies_for(connection=connection)["upcs"] == "manual"
