@@ -1,8 +1,9 @@
 """Reading each dataset from BigCommerce and writing it page by page.
 
-Two ways to write a page: `full` (a Full Reload: every row written, which marks it as seen
-through `synced_at`; rows not seen are swept at the end) and changed-only (incremental and
-webhook passes: rows whose raw JSON is unchanged are left alone, so an idle pass writes 0).
+Every page is written changed-only: rows whose raw JSON is unchanged (same `raw_hash`) are
+left alone, so an idle pass writes 0. A Full Reload (`full`) also marks the rows it read as
+seen through `synced_at` (a bulk UPDATE for the unchanged ones); rows not seen are swept at
+the end. Incremental and webhook passes never replace a row with an older copy.
 Memory stays bounded by a few pages (one written, one queued, one being fetched) whatever
 the catalog size.
 """
@@ -34,6 +35,7 @@ from .models import (
 )
 from .parsing import (
     Parsed,
+    encoded,
     parse_brand,
     parse_category,
     parse_customer,
@@ -54,9 +56,9 @@ from .writers import (
     delete_ids,
     ids_missing,
     ids_not_seen_since,
-    pks_of,
     prune_children,
     upsert,
+    upsert_pks,
     usable,
 )
 
@@ -83,25 +85,23 @@ def write_products(p: Pass | None, *, store_hash: str, tally: Tally, items: list
             p.saw_modified(row.fields.get("date_modified"))
     now = timezone.now()
     with transaction.atomic():
-        written = upsert(LcProduct, store_hash=store_hash, rows=rows, now=now, tally=tally,
-                         only_changed=not full, skip_older=not full)
-        _variants(store_hash, tally, rows, written, now)
+        pks = upsert_pks(LcProduct, store_hash=store_hash, rows=rows, now=now, tally=tally,
+                         only_changed=True, skip_older=not full, mark_seen=full)
+        _variants(store_hash, tally, rows, pks, now)
         if beat is not None:
             beat()
-    return written
+    return list(pks)
 
 
-def _variants(store_hash: str, tally: Tally, rows: list[Parsed], written: list[int],
+def _variants(store_hash: str, tally: Tally, rows: list[Parsed], pks: dict[int, int],
               now: datetime) -> None:
     """The variants embedded in the products just written; removed ones are deleted."""
-    if written:
-        pks = pks_of(LcProduct, store_hash=store_hash, bc_ids=written)
-    else:
+    if not pks:
         return
     by_id = {row.bc_id: row for row in rows}
     variants: list[Parsed] = []
     extra: dict[int, dict[str, Any]] = {}
-    for pid in written:
+    for pid in pks:
         embedded, problem = product_variants(by_id[pid].raw)
         if problem:
             tally.problem(pid, problem)
@@ -114,7 +114,8 @@ def _variants(store_hash: str, tally: Tally, rows: list[Parsed], written: list[i
                 variants.append(variant)
                 extra[variant.bc_id] = {"product_id": pks[pid]}
     variants = usable(variants, None)
-    upsert(LcVariant, store_hash=store_hash, rows=variants, now=now, tally=None, extra=extra)
+    upsert(LcVariant, store_hash=store_hash, rows=variants, now=now, tally=None, extra=extra,
+           only_changed=True)
     prune_children(LcVariant, parent_field="product_id", parent_pks=pks.values(),
                    keep=(v.bc_id for v in variants if v.bc_id is not None))
 
@@ -151,7 +152,7 @@ def write_customers(p: Pass | None, *, store_hash: str, tally: Tally, items: lis
             p.saw_modified(row.fields.get("date_modified"))
     with transaction.atomic():
         written = upsert(LcCustomer, store_hash=store_hash, rows=rows, now=timezone.now(),
-                         tally=tally, only_changed=not full, skip_older=not full)
+                         tally=tally, only_changed=True, skip_older=not full, mark_seen=full)
         if beat is not None:
             beat()
     return written
@@ -187,12 +188,12 @@ def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
         for row in rows:
             p.saw_modified(row.fields.get("date_modified"))
     known = dict(LcOrder.objects.filter(store_hash=store_hash, bc_id__in=[r.bc_id for r in rows])
-                 .values_list("bc_id", "raw"))
+                 .values_list("bc_id", "raw_hash"))
     details: dict[int, tuple[list[Parsed], list[Parsed]]] = {}
     gone: set[int] = set()
     for n, row in enumerate(rows, start=1):
         assert row.bc_id is not None
-        if known.get(row.bc_id) == row.raw:
+        if known.get(row.bc_id) == encoded(row)[1]:
             continue
         try:
             lines = [parse_order_line(x) for x in client.iter_order_products(row.bc_id)]
@@ -207,10 +208,10 @@ def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
     rows = [r for r in rows if r.bc_id not in gone]
     now = timezone.now()
     with transaction.atomic():
-        written = upsert(LcOrder, store_hash=store_hash, rows=rows, now=now, tally=tally,
-                         only_changed=not full, skip_older=not full)
-        fetched = [bc_id for bc_id in written if bc_id in details]
-        pks = pks_of(LcOrder, store_hash=store_hash, bc_ids=fetched)
+        written = upsert_pks(LcOrder, store_hash=store_hash, rows=rows, now=now, tally=tally,
+                             only_changed=True, skip_older=not full, mark_seen=full)
+        pks = {bc_id: pk for bc_id, pk in written.items() if bc_id in details}
+        fetched = list(pks)
         for model, index in ((LcOrderLine, 0), (LcShippingAddress, 1)):
             children: list[Parsed] = []
             extra: dict[int, dict[str, Any]] = {}
@@ -224,12 +225,13 @@ def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
                         children.append(child)
                         extra[child.bc_id] = {"order_id": pks[bc_id]}
             children = usable(children, None)
-            upsert(model, store_hash=store_hash, rows=children, now=now, tally=None, extra=extra)
+            upsert(model, store_hash=store_hash, rows=children, now=now, tally=None, extra=extra,
+                   only_changed=True)
             prune_children(model, parent_field="order_id", parent_pks=pks.values(),
                            keep=(c.bc_id for c in children if c.bc_id is not None))
         if beat is not None:
             beat()
-    return written
+    return list(written)
 
 
 def pull_orders(p: Pass, *, full: bool, since: datetime | None) -> None:
