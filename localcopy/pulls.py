@@ -101,17 +101,21 @@ def write_products(p: Pass | None, *, store_hash: str, tally: Tally, items: list
             p.saw_modified(row.fields.get("date_modified"))
     now = timezone.now()
     with transaction.atomic():
+        new: set[int] = set()
         pks = upsert_pks(LcProduct, store_hash=store_hash, rows=rows, now=now, tally=tally,
-                         only_changed=True, skip_older=not full, mark_seen=full)
-        _variants(store_hash, tally, rows, pks, now)
+                         only_changed=True, skip_older=not full, mark_seen=full, inserted=new)
+        _variants(store_hash, tally, rows, pks, now, new=new)
         if beat is not None:
             beat()
     return list(pks)
 
 
 def _variants(store_hash: str, tally: Tally, rows: list[Parsed], pks: dict[int, int],
-              now: datetime) -> None:
-    """The variants embedded in the products just written; removed ones are deleted."""
+              now: datetime, *, new: set[int]) -> None:
+    """The variants embedded in the products just written; removed ones are deleted.
+
+    Products that were `new` can have no variant rows yet: theirs are written without
+    looking for stored ones, and nothing is pruned under them."""
     if not pks:
         return
     by_id = {row.bc_id: row for row in rows}
@@ -130,10 +134,14 @@ def _variants(store_hash: str, tally: Tally, rows: list[Parsed], pks: dict[int, 
                 variants.append(variant)
                 extra[variant.bc_id] = {"product_id": pks[pid]}
     variants = usable(variants, None)
-    upsert(LcVariant, store_hash=store_hash, rows=variants, now=now, tally=None, extra=extra,
+    fresh = [v for v in variants if v.fields["product_bc_id"] in new]
+    known = [v for v in variants if v.fields["product_bc_id"] not in new]
+    upsert(LcVariant, store_hash=store_hash, rows=fresh, now=now, tally=None, extra=extra)
+    upsert(LcVariant, store_hash=store_hash, rows=known, now=now, tally=None, extra=extra,
            only_changed=True)
-    prune_children(LcVariant, parent_field="product_id", parent_pks=pks.values(),
-                   keep=(v.bc_id for v in variants if v.bc_id is not None))
+    prune_children(LcVariant, parent_field="product_id",
+                   parent_pks=[pk for pid, pk in pks.items() if pid not in new],
+                   keep=(v.bc_id for v in known))
 
 
 def pull_products(p: Pass, *, full: bool, since: datetime | None) -> None:

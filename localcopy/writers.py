@@ -122,19 +122,22 @@ def upsert_pks(
     skip_older: bool = False,
     extra: dict[int, dict[str, Any]] | None = None,
     mark_seen: bool = False,
+    inserted: set[int] | None = None,
 ) -> dict[int, int]:
-    """`upsert`, answering {BigCommerce id: primary key} of the rows written."""
+    """`upsert`, answering {BigCommerce id: primary key} of the rows written; the ids of
+    those that were new are added to `inserted` if given. With nothing to compare or count
+    (children of new parents), the stored rows are not even looked up."""
     if not rows:
         return {}
     _relax_commit(connections[router.db_for_write(model)])
     dated = skip_older and has_date_modified(model)
-    manager = model._default_manager.filter(store_hash=store_hash,
-                                            bc_id__in=[r.bc_id for r in rows])
-    existing: dict[int, tuple[Any, ...]] = {
-        values[0]: values[1:]
-        for values in manager.values_list("bc_id", "raw_hash",
-                                          *(["date_modified"] if dated else []))
-    }
+    existing: dict[int, tuple[Any, ...]] = {}
+    if only_changed or dated or mark_seen or tally is not None or inserted is not None:
+        manager = model._default_manager.filter(store_hash=store_hash,
+                                                bc_id__in=[r.bc_id for r in rows])
+        existing = {values[0]: values[1:]
+                    for values in manager.values_list("bc_id", "raw_hash",
+                                                      *(["date_modified"] if dated else []))}
     writing: list[Parsed] = []
     left: list[int] = []
     for row in rows:
@@ -151,6 +154,8 @@ def upsert_pks(
                 left.append(row.bc_id)
                 continue
         writing.append(row)
+        if inserted is not None and old is None:
+            inserted.add(row.bc_id)
         if tally is not None:
             if old is None:
                 tally.inserted += 1
