@@ -273,55 +273,57 @@ def _appender(rows: list[tuple[str, list[str]]]) -> Any:
     return row
 
 
-def report(by_size: list[list[dict[str, Any]]]) -> None:
-    print()
-    for results in by_size:
-        first = results[0]
-        n = first["size"]
-        minimum = max(1, math.ceil(n / PAGE))
-        print(f"== {n} products ({3 * n} variants), emulator seeded in {first['seed_s']:.1f} s, "
-              f"warm-up walk {first['warm_s']:.2f} s")
-        rows: list[tuple[str, list[str]]] = []
-        row = _appender(rows)
-        row("", [r["label"] for r in results])
-        row("Full Reload requests", [
-            f"{r['reload_requests']} of min {minimum} "
-            f"{'OK' if r['reload_requests'] == minimum else 'ABOVE'}" for r in results])
-        row("bare loops (s)", [" / ".join(f"{b:.2f}" for b in r["bare_s"]) for r in results])
-        row("reload, empty LC (s)", [
-            f"{r['reload_s']:.2f}  x{_ratios(r)[0]:.2f} {_ok(_ratios(r)[0])}" for r in results])
-        row("reload, unchanged (s)", [
-            f"{r['unchanged_s']:.2f}  x{_ratios(r)[1]:.2f} {_ok(_ratios(r)[1])}"
-            for r in results])
-        if "slow_reload_s" in first:
-            row(f"+{first['latency_ms']} ms: bare (s)",
-                [" / ".join(f"{b:.2f}" for b in r["slow_bare_s"]) for r in results])
-            slow = [r["slow_reload_s"] / statistics.mean(r["slow_bare_s"]) for r in results]
-            row(f"+{first['latency_ms']} ms: reload (s)", [
-                f"{r['slow_reload_s']:.2f}  x{s:.2f} {_ok(s)}"
-                for r, s in zip(results, slow, strict=True)])
-        row("peak RSS (MB)", [
-            f"{r['rss_after_setup_mb']:.0f} setup, {r['rss_after_reload_mb']:.0f} reloads, "
-            f"{r['rss_peak_mb']:.0f} end" for r in results])
-        row("idle sync: requests / rows", [
-            f"{sum(v['requests'] for v in r['idle'].values())} "
-            f"(emu {r['idle_emulator_requests']}) / "
-            f"{sum(v['written'] for v in r['idle'].values())}" for r in results])
-        row(f"{CHANGED} changed: requests / rows", [
-            f"{r['changed']['requests']} (emu {r['changed']['emulator_requests']}) / "
-            f"{r['changed']['written']}" for r in results])
-        width = max(len(label) for label, _ in rows) + 2
-        col = max(len(c) for _, cells in rows for c in cells) + 3
-        for label, cells in rows:
-            print(f"  {label:<{width}}" + "".join(f"{c:<{col}}" for c in cells).rstrip())
-        for r in results:
-            print(f"  {r['label']}: {r['reload_line']}")
-            print(f"  {r['label']}: {r['unchanged_line']}")
-            print(f"  {r['label']}: {r['changed']['line']}")
-            idle = ", ".join(f"{name} {v['requests']}/{v['written']}"
-                             for name, v in r["idle"].items())
-            print(f"  {r['label']}: idle pass per dataset (requests/rows): {idle}")
-        print()
+def report_size(results: list[dict[str, Any]]) -> None:
+    """One size's figures, printed as soon as it is done (a 100k run takes a while)."""
+    first = results[0]
+    n = first["size"]
+    minimum = max(1, math.ceil(n / PAGE))
+    print(f"== {n} products ({3 * n} variants), emulator seeded in {first['seed_s']:.1f} s, "
+          f"warm-up walk {first['warm_s']:.2f} s")
+    rows: list[tuple[str, list[str]]] = []
+    row = _appender(rows)
+    row("", [r["label"] for r in results])
+    row("Full Reload requests", [
+        f"{r['reload_requests']} of min {minimum} "
+        f"{'OK' if r['reload_requests'] == minimum else 'ABOVE'}" for r in results])
+    row("bare loops (s)", [" / ".join(f"{b:.2f}" for b in r["bare_s"]) for r in results])
+    row("reload, empty LC (s)", [
+        f"{r['reload_s']:.2f}  x{_ratios(r)[0]:.2f} {_ok(_ratios(r)[0])}" for r in results])
+    row("reload, unchanged (s)", [
+        f"{r['unchanged_s']:.2f}  x{_ratios(r)[1]:.2f} {_ok(_ratios(r)[1])}"
+        for r in results])
+    if "slow_reload_s" in first:
+        row(f"+{first['latency_ms']} ms: bare (s)",
+            [" / ".join(f"{b:.2f}" for b in r["slow_bare_s"]) for r in results])
+        slow = [r["slow_reload_s"] / statistics.mean(r["slow_bare_s"]) for r in results]
+        row(f"+{first['latency_ms']} ms: reload (s)", [
+            f"{r['slow_reload_s']:.2f}  x{s:.2f} {_ok(s)}"
+            for r, s in zip(results, slow, strict=True)])
+    row("peak RSS (MB)", [
+        f"{r['rss_after_setup_mb']:.0f} setup, {r['rss_after_reload_mb']:.0f} reloads, "
+        f"{r['rss_peak_mb']:.0f} end" for r in results])
+    row("idle sync: requests / rows", [
+        f"{sum(v['requests'] for v in r['idle'].values())} "
+        f"(emu {r['idle_emulator_requests']}) / "
+        f"{sum(v['written'] for v in r['idle'].values())}" for r in results])
+    row(f"{CHANGED} changed: requests / rows", [
+        f"{r['changed']['requests']} (emu {r['changed']['emulator_requests']}) / "
+        f"{r['changed']['written']}" for r in results])
+    width = max(len(label) for label, _ in rows) + 2
+    col = max(len(c) for _, cells in rows for c in cells) + 3
+    for label, cells in rows:
+        print(f"  {label:<{width}}" + "".join(f"{c:<{col}}" for c in cells).rstrip())
+    for r in results:
+        print(f"  {r['label']}: {r['reload_line']}")
+        print(f"  {r['label']}: {r['unchanged_line']}")
+        print(f"  {r['label']}: {r['changed']['line']}")
+        idle = ", ".join(f"{name} {v['requests']}/{v['written']}"
+                         for name, v in r["idle"].items())
+        print(f"  {r['label']}: idle pass per dataset (requests/rows): {idle}")
+    print(flush=True)
+
+
+def report_memory(by_size: list[list[dict[str, Any]]]) -> None:
     if len(by_size) > 1:
         for small, large in zip(by_size[0], by_size[-1], strict=True):
             growth = large["rss_after_reload_mb"] / small["rss_after_reload_mb"] - 1
@@ -358,7 +360,9 @@ def main() -> None:
     for size in sizes:
         print(f"running {size} products ...", flush=True)
         by_size.append(run_size(size, args.latency_ms, databases))
-    report(by_size)
+        print()
+        report_size(by_size[-1])
+    report_memory(by_size)
 
 
 if __name__ == "__main__":
