@@ -25,6 +25,11 @@ class Mirrored(models.Model):
     store_hash = models.CharField(max_length=32)
     bc_id = models.BigIntegerField("BigCommerce id")
     raw = models.JSONField(default=dict, help_text="The record as BigCommerce sent it.")
+    raw_hash = models.CharField(
+        max_length=32, blank=True, default="",
+        help_text="Digest of the raw JSON as written (and of the parsers' version): a record "
+        "read again with the same digest is left alone.",
+    )
     synced_at = models.DateTimeField(help_text="When this row was last written from BC.")
 
     class Meta:

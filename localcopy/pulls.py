@@ -1,8 +1,9 @@
 """Reading each dataset from BigCommerce and writing it page by page.
 
-Two ways to write a page: `full` (a Full Reload: every row written, which marks it as seen
-through `synced_at`; rows not seen are swept at the end) and changed-only (incremental and
-webhook passes: rows whose raw JSON is unchanged are left alone, so an idle pass writes 0).
+Every page is written changed-only: rows whose raw JSON is unchanged (same `raw_hash`) are
+left alone, so an idle pass writes 0. A Full Reload (`full`) also marks the rows it read as
+seen through `synced_at` (a bulk UPDATE for the unchanged ones); rows not seen are swept at
+the end. Incremental and webhook passes never replace a row with an older copy.
 Memory stays bounded by a few pages (one written, one queued, one being fetched) whatever
 the catalog size.
 """
@@ -16,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from bcsync.client import NotFound, Page
+from bcsync.client import BigCommerceError, NotFound, Page
 from bcsync.client.resources.catalog import DEFAULT_PRODUCT_INCLUDE
 
 from .models import (
@@ -28,12 +29,14 @@ from .models import (
     LcOrder,
     LcOrderLine,
     LcProduct,
+    LcRun,
     LcShippingAddress,
     LcShippingMethod,
     LcVariant,
 )
 from .parsing import (
     Parsed,
+    encoded,
     parse_brand,
     parse_category,
     parse_customer,
@@ -54,9 +57,9 @@ from .writers import (
     delete_ids,
     ids_missing,
     ids_not_seen_since,
-    pks_of,
     prune_children,
     upsert,
+    upsert_pks,
     usable,
 )
 
@@ -66,42 +69,59 @@ Beat = Callable[[], None]
 CONFIRM_CHUNK = 100
 # Heartbeat every this many orders while fetching their lines.
 ORDERS_PER_BEAT = 25
+# Products per request when their stock is read again after orders (the page limit, so
+# each chunk is one request).
+STOCK_CHUNK = 250
 
 
 # -- products ----------------------------------------------------------------------------------
 
 
+def parsed_pages(pages: Iterable[Page], parse: Callable[[Any], Parsed]
+                 ) -> Iterator[tuple[Page, list[Parsed]]]:
+    """Each page with its records parsed. Under `prefetched`, the helper thread parses the
+    next page while this one is written: parsing is the largest part of our own CPU time
+    per page, and it overlaps the database's work (both drivers let go of the GIL while
+    the database works)."""
+    for page in pages:
+        yield page, [parse(item) for item in page.items]
+
+
 def write_products(p: Pass | None, *, store_hash: str, tally: Tally, items: list[Any],
-                   full: bool, beat: Beat | None = None) -> list[int]:
+                   full: bool, beat: Beat | None = None,
+                   parsed: list[Parsed] | None = None) -> list[int]:
     """One page of products (with embedded variants) in one transaction.
 
     `beat` runs last inside that transaction: a pass that lost its claim rolls its page back.
+    `parsed`: the items already parsed (by `parsed_pages`, in the prefetching thread).
     """
-    rows = usable((parse_product(i) for i in items), tally)
+    rows = usable(parsed if parsed is not None else (parse_product(i) for i in items), tally)
     if p is not None:
         for row in rows:
             p.saw_modified(row.fields.get("date_modified"))
     now = timezone.now()
     with transaction.atomic():
-        written = upsert(LcProduct, store_hash=store_hash, rows=rows, now=now, tally=tally,
-                         only_changed=not full, skip_older=not full)
-        _variants(store_hash, tally, rows, written, now)
+        new: set[int] = set()
+        pks = upsert_pks(LcProduct, store_hash=store_hash, rows=rows, now=now, tally=tally,
+                         only_changed=True, skip_older=not full, mark_seen=full, inserted=new)
+        _variants(store_hash, tally, rows, pks, now, new=new)
         if beat is not None:
             beat()
-    return written
+    return list(pks)
 
 
-def _variants(store_hash: str, tally: Tally, rows: list[Parsed], written: list[int],
-              now: datetime) -> None:
-    """The variants embedded in the products just written; removed ones are deleted."""
-    if written:
-        pks = pks_of(LcProduct, store_hash=store_hash, bc_ids=written)
-    else:
+def _variants(store_hash: str, tally: Tally, rows: list[Parsed], pks: dict[int, int],
+              now: datetime, *, new: set[int]) -> None:
+    """The variants embedded in the products just written; removed ones are deleted.
+
+    Products that were `new` can have no variant rows yet: theirs are written without
+    looking for stored ones, and nothing is pruned under them."""
+    if not pks:
         return
     by_id = {row.bc_id: row for row in rows}
     variants: list[Parsed] = []
     extra: dict[int, dict[str, Any]] = {}
-    for pid in written:
+    for pid in pks:
         embedded, problem = product_variants(by_id[pid].raw)
         if problem:
             tally.problem(pid, problem)
@@ -114,18 +134,23 @@ def _variants(store_hash: str, tally: Tally, rows: list[Parsed], written: list[i
                 variants.append(variant)
                 extra[variant.bc_id] = {"product_id": pks[pid]}
     variants = usable(variants, None)
-    upsert(LcVariant, store_hash=store_hash, rows=variants, now=now, tally=None, extra=extra)
-    prune_children(LcVariant, parent_field="product_id", parent_pks=pks.values(),
-                   keep=(v.bc_id for v in variants if v.bc_id is not None))
+    fresh = [v for v in variants if v.fields["product_bc_id"] in new]
+    known = [v for v in variants if v.fields["product_bc_id"] not in new]
+    upsert(LcVariant, store_hash=store_hash, rows=fresh, now=now, tally=None, extra=extra)
+    upsert(LcVariant, store_hash=store_hash, rows=known, now=now, tally=None, extra=extra,
+           only_changed=True)
+    prune_children(LcVariant, parent_field="product_id",
+                   parent_pks=[pk for pid, pk in pks.items() if pid not in new],
+                   keep=(v.bc_id for v in known))
 
 
 def pull_products(p: Pass, *, full: bool, since: datetime | None) -> None:
     filters = {"date_modified:min": since} if since is not None else None
     pages = p.client.iter_product_pages(include=DEFAULT_PRODUCT_INCLUDE, filters=filters,
                                         limit=PAGE)
-    for page in prefetched(pages):
+    for page, parsed in prefetched(parsed_pages(pages, parse_product)):
         write_products(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full,
-                       beat=p.beat_for(page))
+                       beat=p.beat_for(page), parsed=parsed)
         p.report()
     if full:
         unseen = ids_not_seen_since(LcProduct, store_hash=p.store_hash, since=p.started_at)
@@ -151,7 +176,7 @@ def write_customers(p: Pass | None, *, store_hash: str, tally: Tally, items: lis
             p.saw_modified(row.fields.get("date_modified"))
     with transaction.atomic():
         written = upsert(LcCustomer, store_hash=store_hash, rows=rows, now=timezone.now(),
-                         tally=tally, only_changed=not full, skip_older=not full)
+                         tally=tally, only_changed=True, skip_older=not full, mark_seen=full)
         if beat is not None:
             beat()
     return written
@@ -179,20 +204,24 @@ def pull_customers(p: Pass, *, full: bool, since: datetime | None) -> None:
 
 
 def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
-                 items: list[Any], full: bool, beat: Beat | None = None) -> list[int]:
+                 items: list[Any], full: bool, beat: Beat | None = None,
+                 stock_moved: set[int] | None = None) -> list[int]:
     """One page of orders; lines and shipping addresses fetched only for new or changed ones
-    (one request each per order: the V2 API has no way to list them in bulk)."""
+    (one request each per order: the V2 API has no way to list them in bulk).
+
+    `stock_moved` collects the products on the orders written: on their new lines and on
+    the lines they had in the LC before (an edit that drops a line returns its stock)."""
     rows = usable((parse_order(i) for i in items), tally)
     if p is not None:
         for row in rows:
             p.saw_modified(row.fields.get("date_modified"))
     known = dict(LcOrder.objects.filter(store_hash=store_hash, bc_id__in=[r.bc_id for r in rows])
-                 .values_list("bc_id", "raw"))
+                 .values_list("bc_id", "raw_hash"))
     details: dict[int, tuple[list[Parsed], list[Parsed]]] = {}
     gone: set[int] = set()
     for n, row in enumerate(rows, start=1):
         assert row.bc_id is not None
-        if known.get(row.bc_id) == row.raw:
+        if known.get(row.bc_id) == encoded(row)[1]:
             continue
         try:
             lines = [parse_order_line(x) for x in client.iter_order_products(row.bc_id)]
@@ -207,10 +236,17 @@ def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
     rows = [r for r in rows if r.bc_id not in gone]
     now = timezone.now()
     with transaction.atomic():
-        written = upsert(LcOrder, store_hash=store_hash, rows=rows, now=now, tally=tally,
-                         only_changed=not full, skip_older=not full)
-        fetched = [bc_id for bc_id in written if bc_id in details]
-        pks = pks_of(LcOrder, store_hash=store_hash, bc_ids=fetched)
+        written = upsert_pks(LcOrder, store_hash=store_hash, rows=rows, now=now, tally=tally,
+                             only_changed=True, skip_older=not full, mark_seen=full)
+        pks = {bc_id: pk for bc_id, pk in written.items() if bc_id in details}
+        fetched = list(pks)
+        if stock_moved is not None and pks:
+            stock_moved.update(
+                pid for pid in LcOrderLine.objects.filter(order_id__in=pks.values())
+                .values_list("product_bc_id", flat=True) if pid is not None)
+            stock_moved.update(line.fields["product_bc_id"] for bc_id in fetched
+                               for line in details[bc_id][0]
+                               if line.fields.get("product_bc_id") is not None)
         for model, index in ((LcOrderLine, 0), (LcShippingAddress, 1)):
             children: list[Parsed] = []
             extra: dict[int, dict[str, Any]] = {}
@@ -224,26 +260,63 @@ def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
                         children.append(child)
                         extra[child.bc_id] = {"order_id": pks[bc_id]}
             children = usable(children, None)
-            upsert(model, store_hash=store_hash, rows=children, now=now, tally=None, extra=extra)
+            upsert(model, store_hash=store_hash, rows=children, now=now, tally=None, extra=extra,
+                   only_changed=True)
             prune_children(model, parent_field="order_id", parent_pks=pks.values(),
                            keep=(c.bc_id for c in children if c.bc_id is not None))
         if beat is not None:
             beat()
-    return written
+    return list(written)
 
 
 def pull_orders(p: Pass, *, full: bool, since: datetime | None) -> None:
     filters: dict[str, Any] = {"sort": "id:asc"}
     if since is not None:
         filters["min_date_modified"] = since
+    stock_moved: set[int] = set()
     for page in p.client.iter_order_pages(filters=filters, limit=PAGE):
         write_orders(p, client=p.client, store_hash=p.store_hash, tally=p.tally,
-                     items=page.items, full=full, beat=p.beat_for(page))
+                     items=page.items, full=full, beat=p.beat_for(page),
+                     stock_moved=None if full else stock_moved)
         p.report()
     if full:
         # V2 has no id:in to double-check with; an order skipped by a shifting page comes
         # back with the next incremental pass only if it changes, or with the next reload.
         _sweep(p, LcOrder)
+    else:
+        refresh_stock(p, product_ids=stock_moved)
+
+
+def refresh_stock(p: Pass, *, product_ids: Iterable[int]) -> None:
+    """Read again the LC's products among `product_ids` (with their variants) and write
+    what changed: their stock, moved by orders.
+
+    Stock that an order takes changes no product's date_modified, so neither the products'
+    incremental pass nor the reconcile sees it. One request per STOCK_CHUNK products
+    (`id:in`, one page each); the records come whole, as a reload reads them, so the raw
+    JSON and its digest stay what a reload would store (the inventory API would give only
+    the levels, per location, to be patched into them). Products not in the LC are left to
+    the products' own passes. Counted as an incremental run of products.
+    """
+    known = sorted(LcProduct.objects.filter(store_hash=p.store_hash,
+                                            bc_id__in=sorted(set(product_ids)))
+                   .values_list("bc_id", flat=True))
+    if not known:
+        return
+    tally = Tally(client=p.client, store_hash=p.store_hash, dataset="products",
+                  kind=LcRun.Kind.INCREMENTAL)
+    try:
+        for chunk in _chunks(known, STOCK_CHUNK):
+            for page in p.client.iter_product_pages(
+                include=DEFAULT_PRODUCT_INCLUDE, filters={"id:in": chunk}, limit=STOCK_CHUNK
+            ):
+                write_products(None, store_hash=p.store_hash, tally=tally, items=page.items,
+                               full=False)
+            p.alive()
+    except BigCommerceError as exc:
+        tally.finish(ok=False, error=f"{type(exc).__name__}: {exc}")
+        raise
+    tally.finish(ok=True)
 
 
 # -- lists without a date filter ------------------------------------------------------------------

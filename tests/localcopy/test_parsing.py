@@ -178,3 +178,23 @@ def test_v2_dates_and_money_strings_are_read():
 def test_each_malformed_field_is_named_in_the_problems(raw, problem):
     parsed = parsing.parse_product(raw)
     assert any(p.startswith(problem) for p in parsed.problems), parsed.problems
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_a_number_json_cannot_hold_is_replaced_and_reported_even_deep_inside(bad):
+    raw = {"id": 1, "name": "ok", "variants": [{"id": 2, "weight": bad}]}
+    parsed = parsing.parse_product(raw)
+    assert any(p.startswith("raw: characters or numbers") for p in parsed.problems)
+    assert parsed.raw["variants"][0]["weight"] is None
+    assert_storable_json(parsed.raw)
+
+
+def test_the_stored_json_and_its_digest_come_from_one_encoding():
+    raw = {"id": 1, "name": "Ελληνικό 😀", "price": 1.5, "big": 10**30, "nested": {"a": [1]}}
+    parsed = parsing.parse_product(raw)
+    assert parsed.problems == []
+    import json
+    assert json.loads(parsed.raw_json) == raw  # integers past 64 bits kept too
+    assert parsed.raw_hash == parsing.raw_digest(parsed.raw_json.encode())
+    assert parsing.parse_product(dict(raw)).raw_hash == parsed.raw_hash
+    assert parsing.parse_product({**raw, "price": 1.6}).raw_hash != parsed.raw_hash

@@ -112,7 +112,9 @@ def test_a_second_reload_updates_and_removes_products_gone_from_bigcommerce(clie
 
     summary = lc_reload(client=client, store_hash=STORE, dataset="products")
 
-    assert (summary.inserted, summary.updated, summary.deleted) == (0, 399, 1)
+    # Only the renamed product is written; the other 398 are read, found unchanged, kept.
+    assert (summary.inserted, summary.updated, summary.deleted) == (0, 1, 1)
+    assert summary.skipped == 398
     assert not LcProduct.objects.filter(bc_id=5).exists()
     assert not LcVariant.objects.filter(product_bc_id=5).exists()
     assert LcProduct.objects.get(bc_id=6).name == "Renamed by the test"
@@ -207,3 +209,67 @@ def test_a_malformed_product_from_the_store_is_kept_with_its_problems_logged(tmp
     assert row.is_visible is None and row.category_ids == [] and row.date_modified is None
     assert row.raw["categories"] == "not-a-list" and "\x00" not in row.raw["bin_picking_number"]
     assert LcRun.objects.get(dataset="products").problems == summary.problems
+
+
+def lc_writes(queries) -> list[str]:
+    """The statements that wrote to LC tables (not the status row or the run log)."""
+    verbs = ("INSERT", "UPDATE", "DELETE", "COPY")
+    return [q["sql"] for q in queries
+            if q["sql"].lstrip().upper().startswith(verbs) and "localcopy_lc" in q["sql"]
+            and "localcopy_lcstatus" not in q["sql"] and "localcopy_lcrun" not in q["sql"]]
+
+
+def test_a_reload_with_nothing_changed_reports_unchanged_and_only_marks_rows_seen(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lc_reload(client=client, store_hash=STORE, dataset="products")
+    variants_before = dict(LcVariant.objects.values_list("bc_id", "synced_at"))
+    products_before = {p.bc_id: (p.raw, p.name, p.price) for p in LcProduct.objects.all()}
+
+    with CaptureQueriesContext(connection) as queries:
+        summary = lc_reload(client=client, store_hash=STORE, dataset="products")
+
+    assert summary.ok and summary.line().endswith("(400 unchanged)")
+    assert (summary.inserted, summary.updated, summary.deleted, summary.skipped) == (0, 0, 0, 400)
+    run = LcRun.objects.filter(dataset="products").latest("started_at")
+    assert (run.inserted, run.updated, run.skipped) == (0, 0, 400)
+    # What the sweep needs and nothing else: one UPDATE of synced_at per page.
+    writes = lc_writes(queries.captured_queries)
+    assert len(writes) == 2 and all(
+        w.startswith('UPDATE "localcopy_lcproduct" SET "synced_at"') for w in writes), writes
+    started = LcStatus.objects.get(store_hash=STORE, dataset="products").started_at
+    assert not LcProduct.objects.filter(synced_at__lt=started).exists()
+    assert dict(LcVariant.objects.values_list("bc_id", "synced_at")) == variants_before
+    assert {p.bc_id: (p.raw, p.name, p.price)
+            for p in LcProduct.objects.all()} == products_before
+
+
+def test_every_column_reads_back_as_the_parser_made_it_on_this_backend(client):
+    """The upsert feeds each backend's driver its own representation (text datetimes on
+    SQLite, COPY on PostgreSQL): what the ORM reads back must be what was parsed, so both
+    backends hold the same LC."""
+    from localcopy import parsing
+
+    summary = lc_reload(client=client, store_hash=STORE, dataset="all")
+    assert summary.ok, summary.error
+
+    checks = [(LcProduct, parsing.parse_product), (LcCategory, parsing.parse_category),
+              (LcBrand, parsing.parse_brand), (LcOrder, parsing.parse_order),
+              (LcOrderLine, parsing.parse_order_line),
+              (LcShippingAddress, parsing.parse_shipping_address),
+              (LcCustomer, parsing.parse_customer),
+              (LcCustomerGroup, parsing.parse_customer_group),
+              (LcLocation, parsing.parse_location)]
+    for model, parse in checks:
+        rows = list(model.objects.filter(store_hash=STORE))
+        assert rows, model
+        for row in rows:
+            parsed = parse(row.raw)
+            assert row.raw_hash and row.bc_id == parsed.bc_id
+            for name, value in parsed.fields.items():
+                assert getattr(row, name) == value, (model.__name__, row.bc_id, name)
+    for variant in LcVariant.objects.filter(store_hash=STORE):
+        parsed = parsing.parse_variant(variant.raw, product_bc_id=variant.product_bc_id)
+        assert {n: getattr(variant, n) for n in parsed.fields} == parsed.fields
+        assert variant.product.bc_id == variant.product_bc_id
