@@ -1,8 +1,14 @@
+from datetime import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.views.decorators.debug import sensitive_post_parameters
 
 from .connections import connection_test
 from .models import StoreConnection, SyncSettings, WorkerHeartbeat
@@ -11,9 +17,11 @@ from .onboarding import connection_onboard
 
 class StoreConnectionForm(forms.ModelForm):
     # The token is write-only: the form never renders the stored value back to the page.
+    # Not stripped: a token with stray whitespace is refused by name, not silently changed.
     access_token = forms.CharField(
-        widget=forms.PasswordInput(render_value=False), required=False,
-        help_text="Leave empty to keep the stored token.",
+        widget=forms.PasswordInput(render_value=False), required=False, strip=False,
+        help_text="Leave empty to keep the stored token. A new API host or store hash needs "
+                  "it entered again.",
     )
 
     class Meta:
@@ -23,9 +31,22 @@ class StoreConnectionForm(forms.ModelForm):
 
     def clean_access_token(self) -> str:
         token = self.cleaned_data["access_token"]
-        if not token and not (self.instance.pk and self.instance.access_token):
-            raise forms.ValidationError("An access token is required.")
-        return token or self.instance.access_token
+        if not token:
+            if not (self.instance.pk and self.instance.access_token):
+                raise forms.ValidationError("An access token is required.")
+            return self.instance.access_token
+        # Entered (again): the model then lets the host or store hash change with it.
+        self.instance.set_access_token(token)
+        return token
+
+
+def _secret_status(value: str, set_at: datetime | None) -> str:
+    """"set on <when>" / "not set": all a page ever says about a secret."""
+    if not value:
+        return "not set"
+    if set_at is None:
+        return "set (before bcsync recorded when)"
+    return f"set on {date_format(timezone.localtime(set_at), 'DATETIME_FORMAT')}"
 
 
 @admin.register(StoreConnection)
@@ -35,9 +56,40 @@ class StoreConnectionAdmin(admin.ModelAdmin):
                     "last_tested_at", "is_active")
     list_filter = ("is_active",)
     search_fields = ("description", "store_hash")
-    readonly_fields = ("last_tested_at", "last_test_ok", "last_test_message",
-                       "created_at", "updated_at")
+    readonly_fields = ("access_token_status", "webhook_secret_status", "last_tested_at",
+                       "last_test_ok", "last_test_message", "created_at", "updated_at")
     actions = ["test_connection"]
+
+    def get_fields(self, request: HttpRequest, obj: StoreConnection | None = None) -> list[str]:
+        # Whoever may not edit the connection sees every field as read-only text, and a
+        # read-only SecretField renders decrypted: the token input is for editors only.
+        editable = (self.has_change_permission(request, obj) if obj is not None
+                    else self.has_add_permission(request))
+        fields = ["description", "store_hash", "api_url", "client_id",
+                  *(["access_token"] if editable else []), "access_token_status",
+                  "webhook_secret_status", "pos_location", "bc_location_id", "code_prefix",
+                  "is_active"]
+        if obj is not None:
+            fields += ["last_tested_at", "last_test_ok", "last_test_message", "created_at",
+                       "updated_at"]
+        return fields
+
+    # Django's error report (the DEBUG page, the mail to ADMINS) lists POST data.
+    @method_decorator(sensitive_post_parameters("access_token"))
+    def changeform_view(self, *args, **kwargs):
+        return super().changeform_view(*args, **kwargs)
+
+    @admin.display(description="Access token")
+    def access_token_status(self, obj: StoreConnection | None) -> str:
+        if obj is None or obj.pk is None:
+            return "not set"
+        return _secret_status(obj.access_token, obj.token_set_at)
+
+    @admin.display(description="Webhook secret")
+    def webhook_secret_status(self, obj: StoreConnection | None) -> str:
+        if obj is None or obj.pk is None:
+            return "generated when the connection is saved"
+        return _secret_status(obj.webhook_secret, obj.webhook_secret_set_at)
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -53,7 +105,8 @@ class StoreConnectionAdmin(admin.ModelAdmin):
         return format_html('<span title="{}" style="color:{}">●</span> {}',
                            obj.last_test_message, colour, label)
 
-    @admin.action(description="Test connection")
+    # It sends the stored token to the stored host: for those who may change the connection.
+    @admin.action(description="Test connection", permissions=["change"])
     def test_connection(self, request: HttpRequest, queryset: QuerySet[StoreConnection]) -> None:
         for connection in queryset:
             result = connection_test(connection=connection)

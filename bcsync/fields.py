@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.db import models
 from django.utils.functional import cached_property
 from encrypted_fields.fields import EncryptedCharField
 
@@ -18,3 +21,16 @@ class SecretField(EncryptedCharField):
     @cached_property
     def keys(self) -> list[bytes]:
         return [key.strip().encode() for key in settings.FIELD_ENCRYPTION_KEY.split(",")]
+
+    def clean(self, value: Any, model_instance: models.Model | None) -> Any:
+        """Validate the plain text being saved.
+
+        The library's clean() sets a "don't decrypt" flag on the field object, shared by
+        every instance and thread, and leaves it set when a validator raises: from then on
+        every read returned ciphertext (and a save would encrypt it twice). The value
+        cleaned here is already plain text, so no flag and no decryption are needed.
+        """
+        value = models.CharField.to_python(self, value)
+        self.validate(value, model_instance)
+        self.run_validators(value)
+        return value

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from localcopy.claims import STALE_AFTER
 from localcopy.models import (
-    Category,
+    Dataset,
     LcBrand,
     LcCategory,
     LcCustomer,
@@ -52,12 +52,12 @@ ALL = "all"
 QUEUED_STALE_AFTER = timedelta(minutes=15)
 
 _LC_TABLES: dict[str, tuple[type[models.Model], ...]] = {
-    Category.PRODUCTS: (LcProduct,),
-    Category.CATEGORIES: (LcCategory,),
-    Category.BRANDS: (LcBrand,),
-    Category.ORDERS: (LcOrder,),
-    Category.CUSTOMERS: (LcCustomer,),
-    Category.CARRIERS: (LcShippingMethod, LcLocation),
+    Dataset.PRODUCTS: (LcProduct,),
+    Dataset.CATEGORIES: (LcCategory,),
+    Dataset.BRANDS: (LcBrand,),
+    Dataset.ORDERS: (LcOrder,),
+    Dataset.CUSTOMERS: (LcCustomer,),
+    Dataset.CARRIERS: (LcShippingMethod, LcLocation),
 }
 
 
@@ -65,13 +65,13 @@ class LcBusy(Exception):
     """The LC cannot be deleted while a pass is running: the pass would write rows back."""
 
 
-def lc_categories(category: str) -> list[str]:
-    """`category` checked against the known ones; "all" expands to every category."""
-    if category == ALL:
-        return list(Category.values)
-    if category not in Category.values:
-        raise ValueError(f"unknown LC category {category!r}")
-    return [category]
+def lc_datasets(dataset: str) -> list[str]:
+    """`dataset` checked against the known ones; "all" expands to every dataset."""
+    if dataset == ALL:
+        return list(Dataset.values)
+    if dataset not in Dataset.values:
+        raise ValueError(f"unknown LC dataset {dataset!r}")
+    return [dataset]
 
 
 def lc_is_queued(status: LcStatus) -> bool:
@@ -105,19 +105,19 @@ def enqueue_on_commit(task_name: str, **kwargs: Any) -> None:
 
 
 @transaction.atomic
-def lc_reload_request(*, connection: StoreConnection, category: str) -> list[LcStatus]:
-    """Ask for a full reload of one category (or "all").
+def lc_reload_request(*, connection: StoreConnection, dataset: str) -> list[LcStatus]:
+    """Ask for a full reload of one dataset (or "all").
 
-    A category whose full reload is already running or queued is joined: its status is
+    A dataset whose full reload is already running or queued is joined: its status is
     returned and nothing is enqueued. Otherwise the row is marked queued at once, so the
     panel turns amber before a worker starts, and the task is enqueued when this transaction
     commits. A live incremental pass keeps its claim untouched; the task waits for it.
     """
     now = timezone.now()
     statuses = []
-    for name in lc_categories(category):
+    for name in lc_datasets(dataset):
         status, _ = LcStatus.objects.select_for_update().get_or_create(
-            store_hash=connection.store_hash, category=name)
+            store_hash=connection.store_hash, dataset=name)
         statuses.append(status)
         if lc_is_live(status, now=now):
             if lc_is_queued(status) or status.run_kind == LcRun.Kind.FULL:
@@ -136,15 +136,15 @@ def lc_reload_request(*, connection: StoreConnection, category: str) -> list[LcS
                 "state", "run_kind", "run_token", "heartbeat_at", "started_at", "finished_at",
                 "pages_done", "pages_total", "items_done", "updated_at",
             ])
-        enqueue_on_commit("lc_reload_task", connection_id=connection.pk, category=name)
+        enqueue_on_commit("lc_reload_task", connection_id=connection.pk, dataset=name)
     return statuses
 
 
-def _queued_abandon(*, store_hash: str, category: str, reason: str) -> None:
+def _queued_abandon(*, store_hash: str, dataset: str, reason: str) -> None:
     """A queued request that will not run (connection gone or switched off): say why, so the
     panel does not stay amber until the queue timeout."""
     now = timezone.now()
-    LcStatus.objects.filter(store_hash=store_hash, category=category,
+    LcStatus.objects.filter(store_hash=store_hash, dataset=dataset,
                             state=LcStatus.State.RUNNING, run_token="",
                             heartbeat_at__isnull=True).update(
         state=LcStatus.State.FAILED, last_error=reason, last_error_at=now, finished_at=now,
@@ -157,7 +157,7 @@ def lc_delete_request(*, connection: StoreConnection) -> int:
     """Delete this store's whole LC (the next reload rebuilds it). Refused while any pass is
     running for the store, since that pass would write part of it back."""
     statuses = LcStatus.objects.select_for_update().filter(store_hash=connection.store_hash)
-    running = [s.get_category_display() for s in statuses if lc_is_live(s)]
+    running = [s.get_dataset_display() for s in statuses if lc_is_live(s)]
     if running:
         raise LcBusy(f"{', '.join(running)} still running; wait for it to finish.")
     return lc_delete(store_hash=connection.store_hash)
@@ -167,7 +167,7 @@ def lc_delete_request(*, connection: StoreConnection) -> int:
 
 
 class ReloadWaiting(Exception):
-    """An incremental pass holds the category; the requested full reload starts after it."""
+    """An incremental pass holds the dataset; the requested full reload starts after it."""
 
 
 class PassFailedTransiently(Exception):
@@ -203,7 +203,7 @@ def _active_connection(connection_id: int) -> StoreConnection | None:
     return StoreConnection.objects.filter(pk=connection_id, is_active=True).first()
 
 
-def lc_reload_run(*, connection_id: int, category: str) -> RunSummary | None:
+def lc_reload_run(*, connection_id: int, dataset: str) -> RunSummary | None:
     """The reload task's body. None when there is nothing to do: the connection is gone or
     switched off, or another full reload holds the claim (that run covers this request).
     Raises ReloadWaiting while an incremental pass holds it, PassFailedTransiently when it
@@ -213,20 +213,20 @@ def lc_reload_run(*, connection_id: int, category: str) -> RunSummary | None:
         store_hash = (StoreConnection.objects.filter(pk=connection_id)
                       .values_list("store_hash", flat=True).first())
         if store_hash:
-            for name in lc_categories(category):
-                _queued_abandon(store_hash=store_hash, category=name,
+            for name in lc_datasets(dataset):
+                _queued_abandon(store_hash=store_hash, dataset=name,
                                 reason="The store connection is switched off.")
         return None
     try:
         with client_for(connection) as client:
             return _check_transient(lc_reload(client=client, store_hash=connection.store_hash,
-                                              category=category))
+                                              dataset=dataset))
     except ReloadAlreadyRunning as exc:
         holder = getattr(exc, "status", None)
         if holder is not None and holder.run_kind != LcRun.Kind.FULL:
             raise ReloadWaiting(str(exc)) from exc
         logger.info("LC reload of %s/%s joined the run in progress",
-                    connection.store_hash, category)
+                    connection.store_hash, dataset)
         return None
 
 
@@ -259,17 +259,17 @@ def lc_refresh_run(*, connection_id: int, resource: str, bc_id: int,
 
 def lc_reconcile_all() -> list[RunSummary]:
     """Drop LC rows whose ids BigCommerce no longer has (deletes a webhook may have missed),
-    for every category of every active connection."""
+    for every dataset of every active connection."""
     summaries: list[RunSummary] = []
     for connection in StoreConnection.objects.filter(is_active=True):
         with client_for(connection) as client:
-            for category in Category.values:
+            for dataset in Dataset.values:
                 try:
                     summaries.append(lc_reconcile_ids(
-                        client=client, store_hash=connection.store_hash, category=category))
+                        client=client, store_hash=connection.store_hash, dataset=dataset))
                 except ReloadAlreadyRunning:
                     logger.info("LC reconcile of %s/%s skipped: a pass is running",
-                                connection.store_hash, category)
+                                connection.store_hash, dataset)
     return summaries
 
 
@@ -285,7 +285,7 @@ class Light(models.TextChoices):
 
 @dataclass(frozen=True)
 class LcPanelRow:
-    category: str
+    dataset: str
     label: str
     row_count: int
     light: str
@@ -311,13 +311,13 @@ class LcPanelRow:
         return min(100, round(100 * self.pages_done / self.pages_total))
 
 
-def _row_count(store_hash: str, category: str) -> int:
+def _row_count(store_hash: str, dataset: str) -> int:
     return sum(model.objects.filter(store_hash=store_hash).count()  # type: ignore[attr-defined]
-               for model in _LC_TABLES[category])
+               for model in _LC_TABLES[dataset])
 
 
 def _light(status: LcStatus | None, row_count: int, now: datetime) -> tuple[str, str, str]:
-    """(light, label, reason) for one category."""
+    """(light, label, reason) for one dataset."""
     if status is None:
         return Light.GREY, Light.GREY.label, ""
     if status.state == LcStatus.State.RUNNING:
@@ -341,13 +341,13 @@ def _light(status: LcStatus | None, row_count: int, now: datetime) -> tuple[str,
 
 
 def lc_panel(*, connection: StoreConnection) -> list[LcPanelRow]:
-    """Per category: live row count, times, last error, progress and a status light."""
+    """Per dataset: live row count, times, last error, progress and a status light."""
     now = timezone.now()
-    statuses = {s.category: s for s in LcStatus.objects.filter(store_hash=connection.store_hash)}
+    statuses = {s.dataset: s for s in LcStatus.objects.filter(store_hash=connection.store_hash)}
     rows = []
-    for category, label in Category.choices:
-        status = statuses.get(category)
-        count = _row_count(connection.store_hash, category)
+    for dataset, label in Dataset.choices:
+        status = statuses.get(dataset)
+        count = _row_count(connection.store_hash, dataset)
         light, light_label, reason = _light(status, count, now)
         running = light == Light.AMBER
         elapsed = None
@@ -355,7 +355,7 @@ def lc_panel(*, connection: StoreConnection) -> list[LcPanelRow]:
             end = now if status.state == LcStatus.State.RUNNING else status.finished_at
             elapsed = (end - status.started_at) if end else None
         rows.append(LcPanelRow(
-            category=category, label=str(label), row_count=count,
+            dataset=dataset, label=str(label), row_count=count,
             light=str(light), light_label=light_label, reason=reason,
             running=running, queued=bool(status and running and lc_is_queued(status)),
             last_full_reload_at=status.last_full_reload_at if status else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from localcopy.models import Category, LcStatus
+from localcopy.models import Dataset, LcStatus
 
 from .client import BigCommerceError
 from .lc import lc_reload_request
@@ -20,8 +20,8 @@ class Onboarding:
 
 def connection_onboard(*, connection: StoreConnection, register_now: bool = True) -> Onboarding:
     """Register webhooks (now, or in the background when a page is waiting) and queue a Full
-    Reload of each LC category never loaded for this store. Safe to repeat: registration is
-    idempotent and loaded categories are left to the incremental pass."""
+    Reload of each LC dataset never loaded for this store. Safe to repeat: registration is
+    idempotent and loaded datasets are left to the incremental pass."""
     if register_now:
         try:
             hooks = webhooks_register(connection=connection)
@@ -36,9 +36,9 @@ def connection_onboard(*, connection: StoreConnection, register_now: bool = True
     loaded = set(
         LcStatus.objects.filter(store_hash=connection.store_hash,
                                 last_full_reload_at__isnull=False)
-        .values_list("category", flat=True)
+        .values_list("dataset", flat=True)
     )
-    never = [c for c in Category.values if c not in loaded]
-    for category in never:
-        lc_reload_request(connection=connection, category=category)
+    never = [c for c in Dataset.values if c not in loaded]
+    for dataset in never:
+        lc_reload_request(connection=connection, dataset=dataset)
     return Onboarding(webhooks=webhooks, reloads_queued=never)

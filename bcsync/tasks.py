@@ -24,7 +24,7 @@ from .lc import (
 from .webhooks import webhooks_register_run
 
 MINUTE = 60
-# How often a full reload looks again while an incremental pass holds its category.
+# How often a full reload looks again while an incremental pass holds its dataset.
 WAIT_FOR_PASS_SECONDS = 15
 
 
@@ -44,9 +44,9 @@ def record_heartbeat(name: str = "worker") -> int:
 
 @shared_task(bind=True, name="bcsync.tasks.lc_reload_task", ignore_result=True,
              max_retries=5, soft_time_limit=2 * 60 * MINUTE, time_limit=2 * 60 * MINUTE + 300)
-def lc_reload_task(self: Task, connection_id: int, category: str) -> str:
+def lc_reload_task(self: Task, connection_id: int, dataset: str) -> str:
     try:
-        summary = lc_reload_run(connection_id=connection_id, category=category)
+        summary = lc_reload_run(connection_id=connection_id, dataset=dataset)
     except ReloadWaiting as exc:
         # Incremental passes take seconds to minutes; wait for this one for up to an hour.
         raise self.retry(exc=exc, countdown=WAIT_FOR_PASS_SECONDS, max_retries=240) from exc

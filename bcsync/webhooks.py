@@ -48,6 +48,13 @@ WEBHOOK_SCOPES: tuple[str, ...] = (
     "store/customer/*",
 )
 
+# Every delivery is bounded before it is parsed. BigCommerce's payloads are a few hundred
+# bytes, three levels deep, with ids as JSON integers (webhooks.v3.yml); a body past these
+# bounds is not one of them.
+MAX_BODY_BYTES = 64 * 1024
+MAX_DEPTH = 10
+MAX_ID = 2**63 - 1  # BigCommerce ids fit a signed 64-bit integer, and so do our columns.
+
 # A hook that has delivered within this window counts as reaching us.
 WEBHOOK_RECENT = timedelta(hours=24)
 
@@ -58,6 +65,10 @@ class WebhookUnauthorized(Exception):
 
 class WebhookBadPayload(Exception):
     """Not JSON, or not a BigCommerce webhook payload."""
+
+
+class WebhookTooLarge(Exception):
+    """A body over MAX_BODY_BYTES."""
 
 
 @dataclass(frozen=True)
@@ -142,19 +153,20 @@ def webhooks_register_run(*, connection_id: int) -> list[HookRegistration]:
 # ---- receiving -----------------------------------------------------------------------------
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
+def _id(data: Mapping[str, Any], *keys: str) -> int | None:
+    """The id at data[keys[0]][keys[1]]..., None when absent; a JSON integer in 1..2^63-1 or
+    WebhookBadPayload (never a float rounded down, a numeric string or a bool)."""
+    value: Any = data
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    if value is None:
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
+    if type(value) is not int or not 0 < value <= MAX_ID:
+        raise WebhookBadPayload(f"data.{'.'.join(keys)} is not a positive integer below 2^63")
+    return value
 
 
-def _sub(data: Mapping[str, Any], key: str, field: str) -> Any:
-    inner = data.get(key)
-    return inner.get(field) if isinstance(inner, Mapping) else None
+_MIRRORED = frozenset({"product", "sku", "category", "order", "shipment", "customer"})
 
 
 def webhook_refresh_for(payload: Mapping[str, Any]) -> WebhookRefresh | None:
@@ -166,44 +178,86 @@ def webhook_refresh_for(payload: Mapping[str, Any]) -> WebhookRefresh | None:
         raise WebhookBadPayload("a webhook payload has a scope and a data object")
     parts = scope.split("/")
     if len(parts) < 3 or parts[0] != "store":
-        raise WebhookBadPayload(f"unexpected scope {scope!r}")
+        raise WebhookBadPayload(f"unexpected scope {scope[:100]!r}")
     entity, tail = parts[1], parts[2:]
+    if entity not in _MIRRORED:
+        return None  # store/app/uninstalled, store/information/updated, ...
     removed = tail == ["deleted"]
+    data_id = _id(data, "id")
 
     refresh: WebhookRefresh | None
     if entity == "product":
         # Inventory events name the product in data.inventory; the others in data.id.
-        bc_id = _int(_sub(data, "inventory", "product_id")) or _int(data.get("id"))
+        bc_id = _id(data, "inventory", "product_id") or data_id
         refresh = WebhookRefresh("product", bc_id, removed) if bc_id else None
     elif entity == "sku":
         # A variant is refreshed by re-reading its product with all its variants, so even a
         # deleted SKU is a re-read (its product lives on), never a product deletion.
-        bc_id = (_int(_sub(data, "sku", "product_id"))
-                 or _int(_sub(data, "inventory", "product_id")))
+        bc_id = _id(data, "sku", "product_id") or _id(data, "inventory", "product_id")
         refresh = WebhookRefresh("sku", bc_id) if bc_id else None
     elif entity == "category":
-        bc_id = _int(data.get("id"))
-        refresh = WebhookRefresh("category", bc_id, removed) if bc_id else None
+        refresh = WebhookRefresh("category", data_id, removed) if data_id else None
     elif entity == "order":
         # Messages, refunds, transactions and status changes all carry the order's id;
         # an archived order leaves the store's order list.
-        bc_id = _int(data.get("id"))
-        refresh = WebhookRefresh("order", bc_id, tail == ["archived"]) if bc_id else None
+        refresh = WebhookRefresh("order", data_id, tail == ["archived"]) if data_id else None
     elif entity == "shipment":
-        bc_id = _int(data.get("orderId"))
+        bc_id = _id(data, "orderId")
         refresh = WebhookRefresh("order", bc_id) if bc_id else None
-    elif entity == "customer":
-        if tail[0] == "address":
-            bc_id = _int(_sub(data, "address", "customer_id"))
-            refresh = WebhookRefresh("customer", bc_id) if bc_id else None
-        else:
-            bc_id = _int(data.get("id"))
-            refresh = WebhookRefresh("customer", bc_id, removed) if bc_id else None
+    elif tail[0] == "address":  # customer
+        bc_id = _id(data, "address", "customer_id")
+        refresh = WebhookRefresh("customer", bc_id) if bc_id else None
     else:
-        return None  # store/app/uninstalled, store/information/updated, ...
+        refresh = WebhookRefresh("customer", data_id, removed) if data_id else None
     if refresh is None:
-        raise WebhookBadPayload(f"{scope} without a usable id")
+        raise WebhookBadPayload(f"{scope[:100]} without a usable id")
     return refresh
+
+
+def _nests_deeper_than(text: str, limit: int) -> bool:
+    """Whether arrays/objects nest deeper than `limit`, brackets inside strings aside. One
+    linear pass, so a hostile body never reaches the parser's recursion."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def webhook_payload(body: bytes) -> Mapping[str, Any]:
+    """The delivery's JSON object, within MAX_BODY_BYTES and MAX_DEPTH; WebhookTooLarge or
+    WebhookBadPayload otherwise."""
+    if len(body) > MAX_BODY_BYTES:
+        raise WebhookTooLarge(f"the body is over {MAX_BODY_BYTES} bytes")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WebhookBadPayload("the body is not UTF-8 JSON") from None
+    if _nests_deeper_than(text, MAX_DEPTH):
+        raise WebhookBadPayload(f"the JSON nests deeper than {MAX_DEPTH} levels")
+    try:
+        payload = json.loads(text)
+    except (ValueError, RecursionError):
+        raise WebhookBadPayload("the body is not JSON") from None
+    if not isinstance(payload, Mapping):
+        raise WebhookBadPayload("the body is not a JSON object")
+    return payload
 
 
 def webhook_secret_ok(*, connection: StoreConnection, presented: str | None) -> bool:
@@ -220,12 +274,7 @@ def webhook_receive(*, store_hash: str, secret: str | None, body: bytes
     connection = StoreConnection.objects.filter(store_hash=store_hash, is_active=True).first()
     if connection is None or not webhook_secret_ok(connection=connection, presented=secret):
         raise WebhookUnauthorized(store_hash)
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise WebhookBadPayload("the body is not JSON") from exc
-    if not isinstance(payload, Mapping):
-        raise WebhookBadPayload("the body is not a JSON object")
+    payload = webhook_payload(body)
     refresh = webhook_refresh_for(payload)
     with transaction.atomic():
         StoreConnection.objects.filter(pk=connection.pk).update(last_webhook_at=timezone.now())

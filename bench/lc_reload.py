@@ -12,7 +12,7 @@ measure:
   again with --latency-ms added to every response (the emulator's slow_ms fault), closer to
   a real store, where fetching the next page overlaps writing the current one;
 - the child's peak RSS after the reload (goal: 100k within 10% of 10k);
-- an incremental pass of every category with nothing changed (goal: 1 request per category,
+- an incremental pass of every dataset with nothing changed (goal: 1 request per dataset,
   0 rows written), then with 100 products changed through the control API.
 """
 
@@ -66,7 +66,7 @@ def child(args: argparse.Namespace) -> None:
     from django.core.management import call_command
 
     from bcsync.client import BigCommerceClient, LocalBudget
-    from localcopy.models import Category
+    from localcopy.models import Dataset
     from localcopy.services import lc_delete, lc_reload, lc_sync
 
     # With DEBUG on, every SQL query would be kept in memory: the peak would grow with N.
@@ -108,7 +108,7 @@ def child(args: argparse.Namespace) -> None:
     def reload() -> tuple[float, str]:
         with client() as c:
             t0 = time.perf_counter()
-            summary = lc_reload(client=c, store_hash=store, category="products")
+            summary = lc_reload(client=c, store_hash=store, dataset="products")
             seconds = time.perf_counter() - t0
         assert summary.ok, summary.error
         return seconds, summary.line()
@@ -125,18 +125,18 @@ def child(args: argparse.Namespace) -> None:
     if args.latency_ms:
         requests.post(f"{control}/faults", json={"slow_ms": args.latency_ms},
                       timeout=60).raise_for_status()
-        lc_delete(store_hash=store, categories=["products"])
+        lc_delete(store_hash=store, datasets=["products"])
         out["slow_reload_s"], _ = reload()
         out["slow_bare_s"], _ = bare_loop()
         requests.post(f"{control}/faults", json={}, timeout=60).raise_for_status()
 
     with client() as c:
-        for name in Category.values:
+        for name in Dataset.values:
             if name != "products":
-                lc_reload(client=c, store_hash=store, category=name)
+                lc_reload(client=c, store_hash=store, dataset=name)
         reset_stats()
         idle = lc_sync(client=c, store_hash=store)
-    out["idle"] = {s.category: {"requests": s.requests, "written": s.inserted + s.updated
+    out["idle"] = {s.dataset: {"requests": s.requests, "written": s.inserted + s.updated
                                 + s.deleted, "kind": s.kind, "ok": s.ok} for s in idle}
     out["idle_emulator_requests"] = stats()["total"]
 
@@ -147,7 +147,7 @@ def child(args: argparse.Namespace) -> None:
                       timeout=60).raise_for_status()
     reset_stats()
     with client() as c:
-        [changed] = lc_sync(client=c, store_hash=store, categories=["products"])
+        [changed] = lc_sync(client=c, store_hash=store, datasets=["products"])
     out["changed"] = {"products": len(ids), "requests": changed.requests,
                       "written": changed.inserted + changed.updated + changed.deleted,
                       "emulator_requests": stats()["total"], "line": changed.line()}
@@ -201,7 +201,7 @@ def report(results: list[dict[str, Any]]) -> None:
               f"{r['rss_after_reload_mb']:.1f} MB after the reload, "
               f"{r['rss_peak_mb']:.1f} MB at the end")
         idle = r["idle"]
-        print("  Incremental, nothing changed (requests / rows written per category):")
+        print("  Incremental, nothing changed (requests / rows written per dataset):")
         for name, v in idle.items():
             print(f"    {name:<11} {v['requests']} / {v['written']}  ({v['kind']})")
         print(f"    total {sum(v['requests'] for v in idle.values())} requests "

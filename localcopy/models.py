@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 
 
-class Category(models.TextChoices):
+class Dataset(models.TextChoices):
     """What the LC panel reloads and reports on, one row each."""
 
     PRODUCTS = "products", "Products"
@@ -215,7 +215,7 @@ class LcLocation(Mirrored):
 
 
 class LcStatus(models.Model):
-    """One row per store and category: what the LC panel shows, and the incremental
+    """One row per store and dataset: what the LC panel shows, and the incremental
     watermark. A running reload claims the row (state=running) so a second request joins it."""
 
     class State(models.TextChoices):
@@ -224,7 +224,7 @@ class LcStatus(models.Model):
         FAILED = "failed", "Failed"
 
     store_hash = models.CharField(max_length=32)
-    category = models.CharField(max_length=20, choices=Category.choices)
+    dataset = models.CharField(max_length=20, choices=Dataset.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.IDLE)
     run_kind = models.CharField(max_length=20, blank=True, help_text="full / incremental")
     run_token = models.CharField(max_length=40, blank=True,
@@ -250,15 +250,15 @@ class LcStatus(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["store_hash", "category"]
+        ordering = ["store_hash", "dataset"]
         verbose_name = "LC status"
         verbose_name_plural = "LC status"
         constraints = [
-            models.UniqueConstraint(fields=["store_hash", "category"], name="lc_status_unique"),
+            models.UniqueConstraint(fields=["store_hash", "dataset"], name="lc_status_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.store_hash}/{self.category}: {self.get_state_display()}"
+        return f"{self.store_hash}/{self.dataset}: {self.get_state_display()}"
 
 
 class LcRun(models.Model):
@@ -271,7 +271,7 @@ class LcRun(models.Model):
         RECONCILE = "reconcile", "Id reconciliation"
 
     store_hash = models.CharField(max_length=32)
-    category = models.CharField(max_length=20, choices=Category.choices)
+    dataset = models.CharField(max_length=20, choices=Dataset.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -287,8 +287,8 @@ class LcRun(models.Model):
     class Meta:
         ordering = ["-started_at"]
         verbose_name = "LC run"
-        indexes = [models.Index(fields=["store_hash", "category", "-started_at"],
+        indexes = [models.Index(fields=["store_hash", "dataset", "-started_at"],
                                 name="lc_run_recent")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} of {self.category} at {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} of {self.dataset} at {self.started_at:%Y-%m-%d %H:%M}"

@@ -15,7 +15,7 @@ from bcsync.client import BigCommerceClient, BigCommerceError, Page
 from .claims import ClaimLost, claim, heartbeat, release
 from .models import LcStatus
 from .runs import RunSummary, Tally
-from .writers import CATEGORY_MODELS
+from .writers import DATASET_MODELS
 
 logger = logging.getLogger("localcopy")
 
@@ -33,7 +33,7 @@ CLOCK_SKEW_MARGIN = timedelta(seconds=60)
 class Pass:
     client: BigCommerceClient
     store_hash: str
-    category: str
+    dataset: str
     kind: str
     status: LcStatus
     tally: Tally
@@ -42,7 +42,7 @@ class Pass:
     max_modified: datetime | None = None
     pages_done: int = 0
     items_done: int = 0
-    # A category may walk several lists in turn (customers, then groups; locations, then
+    # A dataset may walk several lists in turn (customers, then groups; locations, then
     # zones and their methods): pages of the lists already walked, so the bar counts them all.
     earlier_pages: int = 0
 
@@ -97,20 +97,20 @@ class Pass:
 Body = Callable[[Pass], dict[str, Any]]
 
 
-def row_count(store_hash: str, category: str) -> int:
-    return CATEGORY_MODELS[category][0].objects.filter(store_hash=store_hash).count()
+def row_count(store_hash: str, dataset: str) -> int:
+    return DATASET_MODELS[dataset][0].objects.filter(store_hash=store_hash).count()
 
 
-def run_pass(*, client: BigCommerceClient, store_hash: str, category: str, kind: str,
+def run_pass(*, client: BigCommerceClient, store_hash: str, dataset: str, kind: str,
              body: Body, progress: Progress | None = None) -> RunSummary:
-    """Claim the category, run `body`, record the outcome; ReloadAlreadyRunning if held.
+    """Claim the dataset, run `body`, record the outcome; ReloadAlreadyRunning if held.
 
     BigCommerce errors end the pass as failed (the pages already written stay, the watermark
     stays where it was); anything else is a bug: recorded the same way, then re-raised.
     """
-    status = claim(store_hash=store_hash, category=category, kind=kind)
-    tally = Tally(client=client, store_hash=store_hash, category=category, kind=kind)
-    p = Pass(client=client, store_hash=store_hash, category=category, kind=kind,
+    status = claim(store_hash=store_hash, dataset=dataset, kind=kind)
+    tally = Tally(client=client, store_hash=store_hash, dataset=dataset, kind=kind)
+    p = Pass(client=client, store_hash=store_hash, dataset=dataset, kind=kind,
              status=status, tally=tally, progress=progress, started_at=status.started_at
              or timezone.now())
     if progress is not None:
@@ -119,18 +119,18 @@ def run_pass(*, client: BigCommerceClient, store_hash: str, category: str, kind:
         fields = body(p)
     except (BigCommerceError, ClaimLost) as exc:
         error = f"{type(exc).__name__}: {exc}"
-        logger.warning("LC %s of %s/%s failed: %s", kind, store_hash, category, error)
-        release(status, ok=False, error=error, row_count=row_count(store_hash, category))
+        logger.warning("LC %s of %s/%s failed: %s", kind, store_hash, dataset, error)
+        release(status, ok=False, error=error, row_count=row_count(store_hash, dataset))
         return tally.finish(ok=False, error=error)
     except Exception as exc:
-        logger.exception("LC %s of %s/%s crashed", kind, store_hash, category)
+        logger.exception("LC %s of %s/%s crashed", kind, store_hash, dataset)
         error = f"{type(exc).__name__}: {exc}"
         release(status, ok=False, error=error)
         tally.finish(ok=False, error=error)
         raise
     # Done: the bar is full even where the API never said how many pages there were (V2).
     fields.setdefault("pages_total", p.pages_done)
-    if not release(status, ok=True, row_count=row_count(store_hash, category), **fields):
+    if not release(status, ok=True, row_count=row_count(store_hash, dataset), **fields):
         error = "the claim was taken over before the pass finished; watermark not saved"
         return tally.finish(ok=False, error=error)
     if progress is not None:
@@ -138,7 +138,7 @@ def run_pass(*, client: BigCommerceClient, store_hash: str, category: str, kind:
     return tally.finish(ok=True)
 
 
-def held(store_hash: str, category: str, kind: str) -> RunSummary:
-    """What a pass reports for a category it left alone because another pass holds it."""
-    return RunSummary(category=category, kind=kind, ok=True,
+def held(store_hash: str, dataset: str, kind: str) -> RunSummary:
+    """What a pass reports for a dataset it left alone because another pass holds it."""
+    return RunSummary(dataset=dataset, kind=kind, ok=True,
                       error="skipped: another pass is running for this category")

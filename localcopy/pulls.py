@@ -1,4 +1,4 @@
-"""Reading each category from BigCommerce and writing it page by page.
+"""Reading each dataset from BigCommerce and writing it page by page.
 
 Two ways to write a page: `full` (a Full Reload: every row written, which marks it as seen
 through `synced_at`; rows not seen are swept at the end) and changed-only (incremental and

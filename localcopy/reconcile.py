@@ -46,39 +46,39 @@ def _method_pages(client: BigCommerceClient) -> Iterator[Page]:
             yield Page(items=client.list_shipping_methods(zone_id))
 
 
-def _present(client: BigCommerceClient, category: str) -> list[tuple[type, set[int]]]:
-    """(model, ids BigCommerce has) for each model of the category, fetched as thinly as the
+def _present(client: BigCommerceClient, dataset: str) -> list[tuple[type, set[int]]]:
+    """(model, ids BigCommerce has) for each model of the dataset, fetched as thinly as the
     API allows (V3 products and brands honour include_fields; the others send whole records)."""
-    if category == "products":
+    if dataset == "products":
         pages = client.iter_product_pages(include=(), filters={"include_fields": "id"},
                                           limit=PAGE)
         return [(LcProduct, _ids(pages))]
-    if category == "categories":
+    if dataset == "categories":
         return [(LcCategory, _ids(client.iter_tree_category_pages(limit=PAGE), "category_id"))]
-    if category == "brands":
+    if dataset == "brands":
         return [(LcBrand, _ids(client.iter_brand_pages({"include_fields": "id"}, limit=PAGE)))]
-    if category == "orders":
+    if dataset == "orders":
         return [(LcOrder, _ids(client.iter_order_pages(limit=PAGE)))]
-    if category == "customers":
+    if dataset == "customers":
         return [(LcCustomer, _ids(client.iter_customer_pages(limit=PAGE))),
                 (LcCustomerGroup, _ids(client.iter_customer_group_pages()))]
-    if category == "carriers":
+    if dataset == "carriers":
         return [(LcLocation, _ids(client.iter_location_pages(limit=PAGE))),
                 (LcShippingMethod, _ids(_method_pages(client)))]
-    raise ValueError(f"unknown LC category {category!r}")
+    raise ValueError(f"unknown LC dataset {dataset!r}")
 
 
 def lc_reconcile_ids(*, client: BigCommerceClient, store_hash: str,
-                     category: str) -> RunSummary:
-    """Delete LC rows of `category` whose ids BigCommerce no longer lists.
+                     dataset: str) -> RunSummary:
+    """Delete LC rows of `dataset` whose ids BigCommerce no longer lists.
 
     Only rows last written before the id walk began are candidates, so a record created (and
     mirrored by a webhook) while the walk was under way is never mistaken for a deleted one.
     """
-    tally = Tally(client=client, store_hash=store_hash, category=category,
+    tally = Tally(client=client, store_hash=store_hash, dataset=dataset,
                   kind=LcRun.Kind.RECONCILE)
     try:
-        present: list[tuple[Any, set[int]]] = _present(client, category)
+        present: list[tuple[Any, set[int]]] = _present(client, dataset)
     except BigCommerceError as exc:
         return tally.finish(ok=False, error=f"{type(exc).__name__}: {exc}")
     for model, ids in present:

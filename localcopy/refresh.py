@@ -20,7 +20,7 @@ from .pulls import write_customers, write_orders, write_products
 from .runs import RunSummary, Tally
 from .writers import delete_ids, upsert, usable
 
-# resource -> (LC category, model)
+# resource -> (LC dataset, model)
 RESOURCES: dict[str, tuple[str, type]] = {
     "product": ("products", LcProduct),
     "sku": ("products", LcProduct),
@@ -59,8 +59,8 @@ def lc_refresh_record(*, client: BigCommerceClient, store_hash: str, resource: s
     """Mirror one record now; delete its row if BC says 404 or `deleted` is set. Idempotent."""
     if resource not in RESOURCES:
         raise ValueError(f"unknown resource {resource!r}; one of {sorted(RESOURCES)}")
-    category, model = RESOURCES[resource]
-    tally = Tally(client=client, store_hash=store_hash, category=category,
+    dataset, model = RESOURCES[resource]
+    tally = Tally(client=client, store_hash=store_hash, dataset=dataset,
                   kind=LcRun.Kind.WEBHOOK)
     # BigCommerce never reuses ids, so a "deleted" delivery can't remove a newer record.
     try:

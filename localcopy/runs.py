@@ -21,7 +21,7 @@ MAX_PROBLEMS_KEPT = 500
 
 @dataclass
 class RunSummary:
-    category: str
+    dataset: str
     kind: str
     requests: int = 0
     inserted: int = 0
@@ -35,7 +35,7 @@ class RunSummary:
 
     def line(self) -> str:
         text = (
-            f"{self.category}: {self.requests} requests, {self.inserted} inserted, "
+            f"{self.dataset}: {self.requests} requests, {self.inserted} inserted, "
             f"{self.updated} updated, {self.deleted} deleted in {self.seconds:.1f} s"
         )
         if self.skipped:
@@ -47,10 +47,10 @@ class RunSummary:
         return text
 
     @classmethod
-    def combine(cls, category: str, kind: str, parts: list[RunSummary]) -> RunSummary:
-        errors = [f"{p.category}: {p.error}" for p in parts if not p.ok]
+    def combine(cls, dataset: str, kind: str, parts: list[RunSummary]) -> RunSummary:
+        errors = [f"{p.dataset}: {p.error}" for p in parts if not p.ok]
         return cls(
-            category=category, kind=kind,
+            dataset=dataset, kind=kind,
             requests=sum(p.requests for p in parts),
             inserted=sum(p.inserted for p in parts),
             updated=sum(p.updated for p in parts),
@@ -65,11 +65,11 @@ class RunSummary:
 class Tally:
     """Counters of one pass, plus its LcRun row (written at the start and the end)."""
 
-    def __init__(self, *, client: BigCommerceClient | None, store_hash: str, category: str,
+    def __init__(self, *, client: BigCommerceClient | None, store_hash: str, dataset: str,
                  kind: str) -> None:
         self.client = client
         self.store_hash = store_hash
-        self.category = category
+        self.dataset = dataset
         self.kind = kind
         self.started_at = timezone.now()
         self._t0 = time.perf_counter()
@@ -78,7 +78,7 @@ class Tally:
         self.problems: list[dict[str, Any]] = []
         self.problem_count = 0
         self.run = LcRun.objects.create(
-            store_hash=store_hash, category=category, kind=kind, started_at=self.started_at
+            store_hash=store_hash, dataset=dataset, kind=kind, started_at=self.started_at
         )
 
     @property
@@ -89,7 +89,7 @@ class Tally:
         self.problem_count += 1
         if len(self.problems) < MAX_PROBLEMS_KEPT:
             self.problems.append({"id": bc_id, "problem": text})
-        logger.warning("LC %s/%s record %s: %s", self.store_hash, self.category, bc_id, text)
+        logger.warning("LC %s/%s record %s: %s", self.store_hash, self.dataset, bc_id, text)
 
     def finish(self, *, ok: bool, error: str = "") -> RunSummary:
         problems = list(self.problems)
@@ -97,7 +97,7 @@ class Tally:
             problems.append({"id": None, "problem":
                              f"{self.problem_count - len(problems)} more problems not listed"})
         summary = RunSummary(
-            category=self.category, kind=self.kind, requests=self.requests,
+            dataset=self.dataset, kind=self.kind, requests=self.requests,
             inserted=self.inserted, updated=self.updated, deleted=self.deleted,
             skipped=self.skipped, seconds=time.perf_counter() - self._t0,
             problems=problems, ok=ok, error=error,

@@ -1,9 +1,9 @@
 """The LC's public services: what tasks, views and commands call.
 
-    lc_reload(client=…, store_hash=…, category="products")      # Full Reload
-    lc_sync(client=…, store_hash=…)                               # incremental, every category
+    lc_reload(client=…, store_hash=…, dataset="products")      # Full Reload
+    lc_sync(client=…, store_hash=…)                               # incremental, every dataset
     lc_refresh_record(client=…, store_hash=…, resource="product", bc_id=77)   # webhook
-    lc_reconcile_ids(client=…, store_hash=…, category="products") # drop deleted records
+    lc_reconcile_ids(client=…, store_hash=…, dataset="products") # drop deleted records
     lc_delete(store_hash=…)                                       # drop the mirror
 """
 

@@ -28,9 +28,9 @@ from .runs import Tally
 # Rows removed per DELETE, well under every backend's bound-parameter limit.
 DELETE_CHUNK = 500
 
-# What each LC category owns. The first model is the one the pass is named after; children
+# What each LC dataset owns. The first model is the one the pass is named after; children
 # reached by foreign key (variants, order lines, addresses) go with their parent by cascade.
-CATEGORY_MODELS: dict[str, tuple[type[models.Model], ...]] = {
+DATASET_MODELS: dict[str, tuple[type[models.Model], ...]] = {
     "products": (LcProduct,),
     "categories": (LcCategory,),
     "brands": (LcBrand,),

@@ -126,6 +126,8 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Error reports hide secrets with DEBUG on too (bcsync/error_reports.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "bcsync.error_reports.SecretsHiddenFilter"
 
 # --- Redis and Celery -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -191,8 +193,12 @@ BIGCOMMERCE_API_URL = env.str("BIGCOMMERCE_API_URL", default="https://api.bigcom
 BCSYNC_PUBLIC_URL = env.str("BCSYNC_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # --- Security (production) -----------------------------------------------------------------
-if not DEBUG:
+# X-Forwarded-Proto is believed only when the deployment says a TLS-terminating proxy is in
+# front and overwrites that header: otherwise any client could claim "https".
+BCSYNC_BEHIND_TLS_PROXY = env.bool("BCSYNC_BEHIND_TLS_PROXY", default=False)
+if BCSYNC_BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

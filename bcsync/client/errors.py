@@ -18,6 +18,7 @@ __all__ = [
     "Conflict",
     "DuplicateName",
     "DuplicateSku",
+    "InvalidRequest",
     "NotFound",
     "PayloadTooLarge",
     "RateLimited",
@@ -128,6 +129,12 @@ class Unreachable(BigCommerceError):
     """Connection error or timeout (after retries, or a POST that may have been sent)."""
 
     transient = True
+
+
+class InvalidRequest(BigCommerceError):
+    """The request could not be built or sent as configured: the HTTP library refused the
+    API URL, a header or the access token. Fix the connection's settings; a retry cannot
+    help. The library's own message is not repeated: it can quote header values."""
 
 
 class UnexpectedResponse(BigCommerceError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import random
@@ -16,11 +17,21 @@ from urllib.parse import quote, urlencode
 import requests
 import urllib3.exceptions
 from requests.adapters import HTTPAdapter
-from requests.exceptions import ChunkedEncodingError
+from requests.exceptions import (
+    ChunkedEncodingError,
+    ContentDecodingError,
+    InvalidHeader,
+    InvalidSchema,
+    InvalidURL,
+    MissingSchema,
+    URLRequired,
+)
 
+from .auth import TokenAuth, access_token_problem
 from .errors import (
     TRANSIENT_5XX,
     BigCommerceError,
+    InvalidRequest,
     ServerError,
     Unreachable,
     error_from_response,
@@ -54,6 +65,29 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
+# Everything the HTTP library raises from `Session.request`: its own RequestException family,
+# and what it lets through on bad input (urllib3's LocationParseError, http.client's
+# InvalidURL, UnicodeEncodeError for a header that is not Latin-1: all ValueErrors).
+_LIBRARY_ERRORS = (
+    requests.RequestException,
+    urllib3.exceptions.HTTPError,
+    http.client.HTTPException,
+    OSError,
+    ValueError,
+    TypeError,
+    LookupError,
+)
+_BAD_URL = (
+    InvalidURL,
+    InvalidSchema,
+    MissingSchema,
+    URLRequired,
+    urllib3.exceptions.LocationValueError,
+    http.client.InvalidURL,
+)
+_BAD_HEADER = (InvalidHeader, UnicodeEncodeError)
+
+
 def _failed_before_send(exc: requests.RequestException) -> bool:
     """True when the request provably never reached the server (safe to repeat any method)."""
     if isinstance(exc, requests.ConnectTimeout):
@@ -66,6 +100,61 @@ def _failed_before_send(exc: requests.RequestException) -> bool:
     return isinstance(
         reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
     )
+
+
+def _network_reason(exc: BaseException) -> str:
+    """The operating system's words for a connection failure ("Connection refused", "Name or
+    service not known"), found down the library's exception chain; never its messages, which
+    name objects that hold the request and its headers."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and isinstance(current.strerror, str):
+            return current.strerror
+        linked = (current.__cause__, current.__context__, getattr(current, "reason", None),
+                  *current.args)
+        todo.extend(e for e in linked if isinstance(e, BaseException))
+    return ""
+
+
+def _library_failure(
+    exc: BaseException, *, method: str, path: str, base_url: str
+) -> BigCommerceError:
+    """The client's own error for an exception of the HTTP library. It is never chained to
+    that exception: its message, args, `request` attribute and frames can hold the token."""
+    name = type(exc).__name__
+    if isinstance(exc, requests.ConnectionError | requests.Timeout | ChunkedEncodingError):
+        return Unreachable(
+            f"{name} talking to BigCommerce",
+            detail=_network_reason(exc),
+            method=method,
+            path=path,
+            request_sent=not _failed_before_send(exc),
+        )
+    if isinstance(exc, ContentDecodingError):
+        return ServerError(
+            "The response body could not be decoded", method=method, path=path
+        )
+    if isinstance(exc, _BAD_HEADER):
+        return InvalidRequest(
+            f"{name}: a request header cannot be sent (check the access token)",
+            method=method,
+            path=path,
+            request_sent=False,
+        )
+    if isinstance(exc, _BAD_URL):
+        return InvalidRequest(
+            f"{name}: the API URL cannot be used ({base_url})",
+            method=method,
+            path=path,
+            request_sent=False,
+        )
+    # Anything else the library refused: not retried, and a POST not repeated.
+    return InvalidRequest(f"{name} while sending the request", method=method, path=path)
 
 
 class HttpCore:
@@ -98,7 +187,8 @@ class HttpCore:
         self.rng = rng
         self.request_count = 0
         self.last_rate_limit = RateLimitState()
-        self._token = access_token
+        self._auth = TokenAuth(access_token)
+        self._token_problem = access_token_problem(access_token)
         if session is None:
             session = requests.Session()
             # Retries are ours (they need the rate-limit and POST rules), so urllib3 does none.
@@ -107,7 +197,6 @@ class HttpCore:
             session.mount("http://", adapter)
         self.session = session
         self._headers = {
-            "X-Auth-Token": access_token,
             "Accept": "application/json",
             "User-Agent": user_agent,
         }
@@ -161,45 +250,28 @@ class HttpCore:
             data = json.dumps(
                 json_body, separators=(",", ":"), ensure_ascii=False, default=_json_default
             ).encode("utf-8")
+        if self._token_problem:
+            raise InvalidRequest(
+                self._token_problem, method=method, path=path, request_sent=False
+            )
         retryable_sent = method in IDEMPOTENT_METHODS
         started = self.clock()
         attempt = 0
         while True:
             self._wait_for_budget()
             t0 = time.perf_counter()
-            failure: BigCommerceError
             wait: float
-            try:
-                # No redirects: requests would forward X-Auth-Token to whatever host a
-                # redirect names (it only strips Authorization).
-                resp = self.session.request(
-                    method,
-                    url,
-                    data=data,
-                    headers=headers,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                )
-            except requests.RequestException as exc:
-                before_send = _failed_before_send(exc)
-                if not before_send:
+            outcome = self._send(method, path, url, data, headers, t0)
+            if isinstance(outcome, BigCommerceError):
+                # Raised here, outside the `except` that built it: no __context__ either.
+                failure = outcome
+                if failure.request_sent:
                     self.request_count += 1
-                self._log(method, path, f"ERR {type(exc).__name__}", t0)
-                if not isinstance(
-                    exc, requests.ConnectionError | requests.Timeout | ChunkedEncodingError
-                ):
-                    raise
-                failure = Unreachable(
-                    f"{type(exc).__name__} talking to BigCommerce",
-                    method=method,
-                    path=path,
-                    request_sent=not before_send,
-                )
-                failure.__cause__ = exc
-                if not (before_send or retryable_sent):
-                    raise failure from exc
+                if not failure.transient or (failure.request_sent and not retryable_sent):
+                    raise failure
                 wait = self._backoff(attempt)
             else:
+                resp = outcome
                 self.request_count += 1
                 state = RateLimitState.from_headers(resp.headers)
                 if state.known:
@@ -226,6 +298,33 @@ class HttpCore:
                 *(method, template, wait, attempt, self.max_retries, failure.title),
             )
             self.sleep(wait)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        url: str,
+        data: bytes | None,
+        headers: dict[str, str],
+        t0: float,
+    ) -> requests.Response | BigCommerceError:
+        """One attempt: the response, or the client's own error for whatever the HTTP
+        library raised (returned, not raised, so the caller raises it unchained)."""
+        try:
+            # No redirects: requests would forward X-Auth-Token to whatever host a
+            # redirect names (it only strips Authorization).
+            return self.session.request(
+                method,
+                url,
+                data=data,
+                headers=headers,
+                auth=self._auth,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except _LIBRARY_ERRORS as exc:
+            self._log(method, path, f"ERR {type(exc).__name__}", t0)
+            return _library_failure(exc, method=method, path=path, base_url=self.base_url)
 
     def _log(
         self, method: str, path: str, status: int | str, t0: float, left: int | None = None

@@ -1,4 +1,4 @@
-"""The Local copy panel: per category status with Full Reload, the background switches,
+"""The Local copy panel: per dataset status with Full Reload, the background switches,
 Delete LC and webhook registration. Thin: each view checks the permission and calls one
 service; what the page shows comes from the `lc_panel` selector."""
 
@@ -102,7 +102,7 @@ def _progress_text(row: LcPanelRow) -> str:
 
 def _row_json(row: LcPanelRow, now: datetime) -> dict[str, Any]:
     return {
-        "category": row.category,
+        "dataset": row.dataset,
         "label": row.label,
         "row_count": row.row_count,
         "light": row.light,
@@ -207,14 +207,14 @@ def lc_reload_view(request: HttpRequest) -> HttpResponse:
     if not can_run(request.user):
         raise PermissionDenied("Only a sync operator may reload the local copy.")
     connection = _required_connection(request)
-    category = request.POST.get("category", "")
+    dataset = request.POST.get("dataset", "")
     try:
-        statuses = lc_reload_request(connection=connection, category=category)
+        statuses = lc_reload_request(connection=connection, dataset=dataset)
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
     if _wants_json(request):
         return JsonResponse(_panel_json(connection), status=202)
-    names = ", ".join(s.get_category_display() for s in statuses)
+    names = ", ".join(s.get_dataset_display() for s in statuses)
     messages.success(request, f"Full reload requested: {names}.")
     return _back_to_panel(connection)
 

@@ -28,7 +28,7 @@
   }
 
   function renderRow(row) {
-    const tr = panel.querySelector('tr[data-category="' + row.category + '"]');
+    const tr = panel.querySelector('tr[data-dataset="' + row.dataset + '"]');
     if (!tr) return;
     const field = (name) => tr.querySelector('[data-field="' + name + '"]');
 
@@ -76,11 +76,11 @@
       setText(button, row.running ? "Reloading…" : "Full Reload");
     }
 
-    if (wasRunning[row.category] && !row.running && live) {
+    if (wasRunning[row.dataset] && !row.running && live) {
       live.textContent = row.label + ": " + row.light_label +
         (row.reason ? " – " + row.reason : "") + ", " + row.row_count + " rows.";
     }
-    wasRunning[row.category] = row.running;
+    wasRunning[row.dataset] = row.running;
   }
 
   function render(status) {
@@ -132,10 +132,10 @@
     });
   });
 
-  const initial = panel.querySelectorAll('tr[data-category]');
+  const initial = panel.querySelectorAll('tr[data-dataset]');
   initial.forEach((tr) => {
     const button = tr.querySelector('[data-field="button"]');
-    wasRunning[tr.dataset.category] = !!(button && button.disabled);
+    wasRunning[tr.dataset.dataset] = !!(button && button.disabled);
   });
   poll();
 })();

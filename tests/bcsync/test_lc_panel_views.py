@@ -60,8 +60,8 @@ def test_others_get_403_on_reload_and_delete_and_nothing_is_queued(
     client = client_for(request.getfixturevalue(persona))
     LcBrand.objects.create(store_hash="abc123", bc_id=1, name="B", synced_at=timezone.now())
     with django_capture_on_commit_callbacks() as callbacks:
-        assert client.post(RELOAD, {"store": "abc123", "category": "products"}).status_code == 403
-        assert client.post(RELOAD, {"store": "abc123", "category": "all"}).status_code == 403
+        assert client.post(RELOAD, {"store": "abc123", "dataset": "products"}).status_code == 403
+        assert client.post(RELOAD, {"store": "abc123", "dataset": "all"}).status_code == 403
         assert client.get(DELETE, {"store": "abc123"}).status_code == 403
         assert client.post(DELETE, {"store": "abc123"}).status_code == 403
     assert callbacks == []
@@ -72,10 +72,10 @@ def test_others_get_403_on_reload_and_delete_and_nothing_is_queued(
 def test_bob_reloads_a_category_and_is_sent_back_to_the_panel(
         bob, connection, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        response = client_for(bob).post(RELOAD, {"store": "abc123", "category": "products"},
+        response = client_for(bob).post(RELOAD, {"store": "abc123", "dataset": "products"},
                                         follow=True)
     assert enqueued(callbacks) == [("bcsync.tasks.lc_reload_task",
-                                    {"connection_id": connection.pk, "category": "products"})]
+                                    {"connection_id": connection.pk, "dataset": "products"})]
     assert response.redirect_chain[-1][0] == f"{PANEL}?store=abc123"
     assert "Full reload requested: Products." in response.content.decode()
 
@@ -83,10 +83,10 @@ def test_bob_reloads_a_category_and_is_sent_back_to_the_panel(
 def test_a_reload_from_the_page_script_answers_with_the_amber_row(
         bob, connection, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
-        response = client_for(bob).post(RELOAD, {"store": "abc123", "category": "brands"},
+        response = client_for(bob).post(RELOAD, {"store": "abc123", "dataset": "brands"},
                                          HTTP_ACCEPT="application/json")
     assert response.status_code == 202
-    rows = {r["category"]: r for r in response.json()["rows"]}
+    rows = {r["dataset"]: r for r in response.json()["rows"]}
     assert rows["brands"]["light"] == "amber"
     assert rows["brands"]["running"] is True
     assert response.json()["running"] is True
@@ -95,28 +95,28 @@ def test_a_reload_from_the_page_script_answers_with_the_amber_row(
 def test_pressing_reload_while_it_runs_joins_the_run(
         bob, connection, django_capture_on_commit_callbacks):
     now = timezone.now()
-    LcStatus.objects.create(store_hash="abc123", category="products", run_kind="full",
+    LcStatus.objects.create(store_hash="abc123", dataset="products", run_kind="full",
                             state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now,
                             started_at=now)
     with django_capture_on_commit_callbacks() as callbacks:
-        client_for(bob).post(RELOAD, {"store": "abc123", "category": "products"})
+        client_for(bob).post(RELOAD, {"store": "abc123", "dataset": "products"})
     assert callbacks == []
 
 
 def test_an_unknown_category_is_a_bad_request(bob, connection):
-    response = client_for(bob).post(RELOAD, {"store": "abc123", "category": "widgets"})
+    response = client_for(bob).post(RELOAD, {"store": "abc123", "dataset": "widgets"})
     assert response.status_code == 400
 
 
 def test_the_status_endpoint_reports_progress_times_and_mode(bob, connection):
     now = timezone.now()
-    LcStatus.objects.create(store_hash="abc123", category="products", run_kind="full",
+    LcStatus.objects.create(store_hash="abc123", dataset="products", run_kind="full",
                             state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now,
                             started_at=now - timedelta(seconds=30), pages_done=3,
                             pages_total=12, items_done=750,
                             last_full_reload_at=now - timedelta(hours=2))
     body = client_for(bob).get(STATUS, {"store": "abc123"}).json()
-    products = next(r for r in body["rows"] if r["category"] == "products")
+    products = next(r for r in body["rows"] if r["dataset"] == "products")
     assert (products["pages_done"], products["pages_total"], products["percent"]) == (3, 12, 25)
     assert products["progress_text"].startswith("Page 3 of 12 · 750 items · 30 s")
     assert products["last_full_reload"]["ago"] == "2\xa0hours ago"
@@ -126,7 +126,7 @@ def test_the_status_endpoint_reports_progress_times_and_mode(bob, connection):
 
 def test_the_progress_bar_carries_its_value_for_assistive_technology(bob, connection):
     now = timezone.now()
-    LcStatus.objects.create(store_hash="abc123", category="orders", run_kind="full",
+    LcStatus.objects.create(store_hash="abc123", dataset="orders", run_kind="full",
                             state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now,
                             started_at=now, pages_done=4, pages_total=9)
     page = client_for(bob).get(PANEL).content.decode()
@@ -149,7 +149,7 @@ def test_bob_deletes_the_lc_after_confirming(bob, connection):
 
 def test_delete_while_a_reload_runs_is_refused_with_a_reason(bob, connection):
     now = timezone.now()
-    LcStatus.objects.create(store_hash="abc123", category="orders", run_kind="full",
+    LcStatus.objects.create(store_hash="abc123", dataset="orders", run_kind="full",
                             state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now)
     LcBrand.objects.create(store_hash="abc123", bc_id=1, name="B", synced_at=now)
     response = client_for(bob).post(DELETE, {"store": "abc123"}, follow=True)

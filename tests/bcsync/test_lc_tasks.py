@@ -48,10 +48,10 @@ def test_the_beat_runs_the_incremental_pass_and_the_reconciliation_with_time_lim
 
 @pytest.mark.emulator
 def test_a_requested_reload_runs_and_turns_the_light_green(connection):
-    lc_reload_request(connection=connection, category="products")
-    lc_reload_task.apply(kwargs={"connection_id": connection.pk, "category": "products"})
+    lc_reload_request(connection=connection, dataset="products")
+    lc_reload_task.apply(kwargs={"connection_id": connection.pk, "dataset": "products"})
 
-    row = next(r for r in lc_panel(connection=connection) if r.category == "products")
+    row = next(r for r in lc_panel(connection=connection) if r.dataset == "products")
     assert (row.light, row.row_count) == ("green", PRODUCTS)
     assert row.pages_done == row.pages_total
     assert row.last_full_reload_at is not None
@@ -59,10 +59,10 @@ def test_a_requested_reload_runs_and_turns_the_light_green(connection):
 
 @pytest.mark.emulator
 def test_a_reload_for_a_switched_off_connection_clears_its_queued_light(connection):
-    lc_reload_request(connection=connection, category="brands")
+    lc_reload_request(connection=connection, dataset="brands")
     StoreConnection.objects.filter(pk=connection.pk).update(is_active=False)
-    lc_reload_task.apply(kwargs={"connection_id": connection.pk, "category": "brands"})
-    status = LcStatus.objects.get(store_hash=connection.store_hash, category="brands")
+    lc_reload_task.apply(kwargs={"connection_id": connection.pk, "dataset": "brands"})
+    status = LcStatus.objects.get(store_hash=connection.store_hash, dataset="brands")
     assert status.state == LcStatus.State.FAILED
     assert status.last_error == "The store connection is switched off."
 
@@ -75,7 +75,7 @@ def test_the_incremental_task_only_pulls_while_background_pull_is_on(connection)
 
     SyncSettings.objects.filter(pk=1).update(lc_background_pull=True)
     lc_sync_task.apply()
-    assert LcRun.objects.filter(ok=True).count() >= 6  # one pass per category
+    assert LcRun.objects.filter(ok=True).count() >= 6  # one pass per dataset
     assert LcProduct.objects.filter(store_hash=connection.store_hash).count() == PRODUCTS
 
 
@@ -94,7 +94,7 @@ def test_the_reconcile_task_passes_over_every_category(connection):
     ("AuthError: 401 Unauthorized", False),
 ])
 def test_only_failures_that_may_go_away_are_retried(error, retry):
-    summary = RunSummary(category="products", kind="webhook", ok=False, error=error)
+    summary = RunSummary(dataset="products", kind="webhook", ok=False, error=error)
     if retry:
         with pytest.raises(PassFailedTransiently):
             _check_transient(summary)

@@ -42,6 +42,20 @@ def test_the_token_is_encrypted_at_rest(store):
     assert TOKEN not in repr(store) and TOKEN not in str(store)
 
 
+@pytest.mark.parametrize("refused", ["x" * 201, "tok\nen"])
+def test_a_refused_token_leaves_every_stored_secret_readable(store, refused):
+    """encrypted_fields' clean() sets a "don't decrypt" flag on the field, which every
+    instance and thread shares, and left it set when a validator refused the value: from then
+    on every read returned ciphertext (and a save would have encrypted it twice)."""
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        StoreConnection(description="x", store_hash="zz9", access_token=refused).full_clean()
+    fresh = StoreConnection.objects.get(pk=store.pk)
+    assert fresh.access_token == TOKEN
+    assert not fresh.webhook_secret.startswith("gAAAA")
+
+
 def test_upsert_updates_rather_than_duplicates(store):
     conn, created = connection_upsert(store_hash="abc123", access_token="new-token",
                                       description="Web shop")
@@ -109,7 +123,7 @@ def emulator():
 
 @pytest.mark.emulator
 def test_bcconnect_to_the_emulator_registers_webhooks_and_queues_the_lc(emulator, capsys):
-    from localcopy.models import Category, LcStatus
+    from localcopy.models import Dataset, LcStatus
 
     call_command("bcconnect", "--store-hash", emulator.store_hash, "--token", emulator.token,
                  "--api-url", emulator.base_url)
@@ -120,7 +134,7 @@ def test_bcconnect_to_the_emulator_registers_webhooks_and_queues_the_lc(emulator
     conn = StoreConnection.objects.get()
     assert conn.last_test_ok is True and conn.webhooks_registered_at is not None
     queued = LcStatus.objects.filter(store_hash=emulator.store_hash, state="running")
-    assert set(queued.values_list("category", flat=True)) == set(Category.values)
+    assert set(queued.values_list("dataset", flat=True)) == set(Dataset.values)
 
 
 def test_bcconnect_with_a_wrong_token_says_so(emulator):

@@ -31,7 +31,7 @@ def connection(emulator, live_server) -> StoreConnection:
     conn, _ = connection_upsert(store_hash=emulator.store_hash, access_token=emulator.token,
                                 api_url=emulator.base_url)
     with client_for(conn) as client:
-        lc_reload(client=client, store_hash=conn.store_hash, category="products")
+        lc_reload(client=client, store_hash=conn.store_hash, dataset="products")
     path = reverse("bcsync:webhook_receiver", args=[conn.store_hash])
     webhooks_register(connection=conn, receiver_url=f"{live_server.url}{path}")
     return conn

@@ -1,4 +1,4 @@
-"""Only one pass per store and category: the loser raises, a stale claim is taken over,
+"""Only one pass per store and dataset: the loser raises, a stale claim is taken over,
 a pass whose claim is lost stops."""
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from .conftest import STORE, make_client
 pytestmark = [pytest.mark.emulator]
 
 
-def hold(category: str, *, beat_ago: timedelta, kind: str = "full") -> LcStatus:
-    status = claim(store_hash=STORE, category=category, kind=kind,
+def hold(dataset: str, *, beat_ago: timedelta, kind: str = "full") -> LcStatus:
+    status = claim(store_hash=STORE, dataset=dataset, kind=kind,
                    now=timezone.now() - beat_ago)
     return status
 
@@ -30,32 +30,32 @@ def test_a_reload_while_another_live_one_holds_the_claim_raises(client, store):
     holder = hold("products", beat_ago=timedelta(seconds=10))
 
     with pytest.raises(ReloadAlreadyRunning) as caught:
-        lc_reload(client=client, store_hash=STORE, category="products")
+        lc_reload(client=client, store_hash=STORE, dataset="products")
 
     assert caught.value.status.run_token == holder.run_token
     assert store.stats()["total"] == 0 and not LcRun.objects.exists()
     with pytest.raises(ReloadAlreadyRunning):
-        lc_sync(client=client, store_hash=STORE, categories=["products"])
+        lc_sync(client=client, store_hash=STORE, datasets=["products"])
 
 
 @pytest.mark.django_db
 def test_a_stale_claim_is_taken_over(client):
     stale = hold("products", beat_ago=timedelta(minutes=3))
 
-    summary = lc_reload(client=client, store_hash=STORE, category="products")
+    summary = lc_reload(client=client, store_hash=STORE, dataset="products")
 
     assert summary.ok and summary.inserted == 400
-    status = LcStatus.objects.get(store_hash=STORE, category="products")
+    status = LcStatus.objects.get(store_hash=STORE, dataset="products")
     assert status.state == "idle" and status.run_token != stale.run_token
 
 
 @pytest.mark.django_db
 def test_a_sync_of_everything_skips_only_the_held_category(client):
-    lc_reload(client=client, store_hash=STORE, category="brands")
+    lc_reload(client=client, store_hash=STORE, dataset="brands")
     hold("products", beat_ago=timedelta(seconds=1))
 
-    summaries = {s.category: s for s in lc_sync(client=client, store_hash=STORE,
-                                                categories=["products", "brands"])}
+    summaries = {s.dataset: s for s in lc_sync(client=client, store_hash=STORE,
+                                                datasets=["products", "brands"])}
 
     assert summaries["products"].requests == 0 and "another pass" in summaries["products"].error
     assert summaries["brands"].ok and not summaries["brands"].error
@@ -65,9 +65,9 @@ def test_a_sync_of_everything_skips_only_the_held_category(client):
 def test_a_pass_whose_claim_was_dropped_stops_and_reports_it(client, store):
     def drop_mid_pass(status: LcStatus) -> None:
         if status.pages_done == 1:
-            lc_delete(store_hash=STORE, categories=["products"])
+            lc_delete(store_hash=STORE, datasets=["products"])
 
-    summary = lc_reload(client=client, store_hash=STORE, category="products",
+    summary = lc_reload(client=client, store_hash=STORE, dataset="products",
                         progress=drop_mid_pass)
 
     assert not summary.ok and "claim lost" in summary.error
@@ -93,7 +93,7 @@ def test_a_reload_asked_for_from_another_thread_while_one_runs_is_refused(store)
         try:
             with make_client(store) as client:
                 outcome["a"] = lc_reload(client=client, store_hash=STORE,
-                                         category="products", progress=a_progress)
+                                         dataset="products", progress=a_progress)
         finally:
             connection.close()
 
@@ -101,7 +101,7 @@ def test_a_reload_asked_for_from_another_thread_while_one_runs_is_refused(store)
         between_pages.wait(30)
         try:
             with make_client(store) as client:
-                outcome["b"] = lc_reload(client=client, store_hash=STORE, category="products")
+                outcome["b"] = lc_reload(client=client, store_hash=STORE, dataset="products")
         except ReloadAlreadyRunning as exc:
             outcome["b"] = exc
         finally:
@@ -118,4 +118,4 @@ def test_a_reload_asked_for_from_another_thread_while_one_runs_is_refused(store)
     assert outcome["a"].ok and outcome["a"].inserted == 400
     assert LcProduct.objects.count() == 400
     assert LcRun.objects.count() == 1
-    assert LcStatus.objects.get(store_hash=STORE, category="products").state == "idle"
+    assert LcStatus.objects.get(store_hash=STORE, dataset="products").state == "idle"

@@ -1,4 +1,4 @@
-"""`manage.py lc_reload` and `lc_sync`: a line per category, non-zero exit on failure."""
+"""`manage.py lc_reload` and `lc_sync`: a line per dataset, non-zero exit on failure."""
 
 from __future__ import annotations
 
@@ -40,14 +40,14 @@ def test_lc_reload_prints_a_summary_line_and_a_page_bar(connection):
 def test_lc_reload_all_prints_one_line_per_category(connection):
     out, _ = run("lc_reload", "all", "--store", STORE)
 
-    for category in ("products", "categories", "brands", "orders", "customers", "carriers"):
-        assert f"{category}: " in out
+    for dataset in ("products", "categories", "brands", "orders", "customers", "carriers"):
+        assert f"{dataset}: " in out
 
 
 def test_lc_sync_after_a_reload_reports_no_changes(connection):
     run("lc_reload", "brands")
 
-    out, _ = run("lc_sync", "--category", "brands", "--category", "products")
+    out, _ = run("lc_sync", "--dataset", "brands", "--dataset", "products")
 
     assert "brands: 1 requests, 0 inserted, 0 updated, 0 deleted" in out
     assert "products: 2 requests, 400 inserted" in out  # never reloaded: a Full Reload

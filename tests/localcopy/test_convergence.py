@@ -35,7 +35,7 @@ def short_rate_window(store):
 def test_webhooks_and_incremental_passes_converge_through_faults(store, api,
                                                                  short_rate_window):
     with make_client(store) as client:
-        assert lc_reload(client=client, store_hash=STORE, category="products").ok
+        assert lc_reload(client=client, store_hash=STORE, dataset="products").ok
 
     store.faults(error_rate=0.25, reset_rate=0.05, rate_limit_rate=0.05, seed=11)
     edited = list(range(10, 40))
@@ -61,7 +61,7 @@ def test_webhooks_and_incremental_passes_converge_through_faults(store, api,
     # The incremental pass, still under faults, retries its own requests and catches up.
     with make_client(store, max_retries=6, max_retry_seconds=30) as client:
         for _ in range(5):
-            [summary] = lc_sync(client=client, store_hash=STORE, categories=["products"])
+            [summary] = lc_sync(client=client, store_hash=STORE, datasets=["products"])
             if summary.ok:
                 break
     assert summary.ok, summary.error

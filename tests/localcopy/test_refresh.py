@@ -57,7 +57,7 @@ def test_an_older_copy_than_the_mirror_is_never_written(client, store):
     row = LcProduct.objects.get(bc_id=14)
     older = dict(row.raw, name="Stale copy from a slow fetch")
     older["date_modified"] = (row.date_modified - timedelta(hours=1)).isoformat()
-    tally = Tally(client=None, store_hash=STORE, category="products", kind="webhook")
+    tally = Tally(client=None, store_hash=STORE, dataset="products", kind="webhook")
 
     write_products(None, store_hash=STORE, tally=tally, items=[older], full=False)
 
@@ -66,7 +66,7 @@ def test_an_older_copy_than_the_mirror_is_never_written(client, store):
 
 def test_a_deleted_product_is_removed_and_an_out_of_order_update_does_not_bring_it_back(
         client, store):
-    lc_reload(client=client, store_hash=STORE, category="products")
+    lc_reload(client=client, store_hash=STORE, dataset="products")
     store.delete_product(15)
 
     gone = refresh(client, "product", 15, deleted=True)
@@ -88,7 +88,7 @@ def test_a_product_bigcommerce_no_longer_has_is_removed_on_any_event(client, sto
 
 
 def test_a_sku_event_refreshes_the_variants_of_its_product(client, store, api):
-    lc_reload(client=client, store_hash=STORE, category="products")
+    lc_reload(client=client, store_hash=STORE, dataset="products")
     product = next(p for p in api.all_v3("/v3/catalog/products", include="variants")
                    if len(p["variants"]) > 1)
     variant = product["variants"][1]

@@ -39,7 +39,7 @@ def money(value) -> Decimal | None:
 
 
 def test_a_product_reload_mirrors_every_product_and_variant_exactly(client, api):
-    summary = lc_reload(client=client, store_hash=STORE, category="products")
+    summary = lc_reload(client=client, store_hash=STORE, dataset="products")
 
     served = api.all_v3("/v3/catalog/products", include="variants,images,custom_fields")
     assert summary.ok and summary.inserted == len(served) and summary.problems == []
@@ -73,7 +73,7 @@ def test_a_product_reload_mirrors_every_product_and_variant_exactly(client, api)
 
 
 def test_a_product_reload_makes_the_minimum_number_of_requests(client, store):
-    summary = lc_reload(client=client, store_hash=STORE, category="products")
+    summary = lc_reload(client=client, store_hash=STORE, dataset="products")
 
     minimum = math.ceil(LcProduct.objects.count() / 250)
     assert summary.requests == minimum
@@ -82,35 +82,35 @@ def test_a_product_reload_makes_the_minimum_number_of_requests(client, store):
 
 def test_progress_and_the_run_are_recorded(client):
     seen = []
-    lc_reload(client=client, store_hash=STORE, category="products",
+    lc_reload(client=client, store_hash=STORE, dataset="products",
               progress=lambda s: seen.append((s.state, s.pages_done, s.pages_total)))
 
-    status = LcStatus.objects.get(store_hash=STORE, category="products")
+    status = LcStatus.objects.get(store_hash=STORE, dataset="products")
     assert status.state == LcStatus.State.IDLE and status.run_token == ""
     assert (status.pages_done, status.pages_total, status.items_done) == (2, 2, 400)
     assert status.row_count == 400 and status.last_full_reload_at and status.watermark
     assert ("running", 1, 2) in seen and seen[-1][0] == "idle"
-    run = LcRun.objects.get(store_hash=STORE, category="products")
+    run = LcRun.objects.get(store_hash=STORE, dataset="products")
     assert (run.kind, run.ok, run.inserted, run.requests) == ("full", True, 400, 2)
 
 
-@pytest.mark.parametrize("category", ["orders", "customers", "carriers"])
-def test_progress_never_passes_its_total_when_a_category_walks_several_lists(client, category):
+@pytest.mark.parametrize("dataset", ["orders", "customers", "carriers"])
+def test_progress_never_passes_its_total_when_a_category_walks_several_lists(client, dataset):
     seen = []
-    lc_reload(client=client, store_hash=STORE, category=category,
+    lc_reload(client=client, store_hash=STORE, dataset=dataset,
               progress=lambda s: seen.append((s.pages_done, s.pages_total)))
 
-    status = LcStatus.objects.get(store_hash=STORE, category=category)
+    status = LcStatus.objects.get(store_hash=STORE, dataset=dataset)
     assert status.pages_done >= 1 and status.pages_total == status.pages_done
     assert all(total is None or done <= total for done, total in seen), seen
 
 
 def test_a_second_reload_updates_and_removes_products_gone_from_bigcommerce(client, store):
-    lc_reload(client=client, store_hash=STORE, category="products")
+    lc_reload(client=client, store_hash=STORE, dataset="products")
     store.delete_product(5)
     store.update_product(6, name="Renamed by the test")
 
-    summary = lc_reload(client=client, store_hash=STORE, category="products")
+    summary = lc_reload(client=client, store_hash=STORE, dataset="products")
 
     assert (summary.inserted, summary.updated, summary.deleted) == (0, 399, 1)
     assert not LcProduct.objects.filter(bc_id=5).exists()
@@ -119,7 +119,7 @@ def test_a_second_reload_updates_and_removes_products_gone_from_bigcommerce(clie
 
 
 def test_orders_come_with_their_lines_and_shipping_addresses(client, api):
-    summary = lc_reload(client=client, store_hash=STORE, category="orders")
+    summary = lc_reload(client=client, store_hash=STORE, dataset="orders")
 
     served = api.get("/v2/orders", limit=250)
     assert summary.ok and summary.inserted == len(served)
@@ -135,10 +135,10 @@ def test_orders_come_with_their_lines_and_shipping_addresses(client, api):
 
 
 def test_reloading_unchanged_orders_fetches_no_lines_again(client, store):
-    lc_reload(client=client, store_hash=STORE, category="orders")
+    lc_reload(client=client, store_hash=STORE, dataset="orders")
     store.reset_stats()
 
-    summary = lc_reload(client=client, store_hash=STORE, category="orders")
+    summary = lc_reload(client=client, store_hash=STORE, dataset="orders")
 
     assert summary.ok and summary.requests == 1
     assert store.stats()["by_endpoint"] == {"GET /v2/orders": 1}
@@ -146,7 +146,7 @@ def test_reloading_unchanged_orders_fetches_no_lines_again(client, store):
 
 
 def test_every_other_category_is_mirrored(client, api):
-    summary = lc_reload(client=client, store_hash=STORE, category="all")
+    summary = lc_reload(client=client, store_hash=STORE, dataset="all")
 
     assert summary.ok, summary.error
     assert LcCategory.objects.count() == len(api.all_v3("/v3/catalog/trees/categories"))
@@ -166,7 +166,7 @@ def test_unicode_and_longest_allowed_values_round_trip(client, store):
     name = ("Ελληνικό μέλι 😀 " + "ß" * 250)[:250]
     store.update_product(3, name=name, bin_picking_number="Z" * 255)
 
-    summary = lc_reload(client=client, store_hash=STORE, category="products")
+    summary = lc_reload(client=client, store_hash=STORE, dataset="products")
 
     row = LcProduct.objects.get(bc_id=3)
     assert summary.problems == []
@@ -192,7 +192,7 @@ def test_a_malformed_product_from_the_store_is_kept_with_its_problems_logged(tmp
             conn.execute("UPDATE products SET data=? WHERE id=4",
                          (json.dumps({**json.loads(data), **MALFORMED}),))
         with make_client(emu) as client:
-            summary = lc_reload(client=client, store_hash=STORE, category="products")
+            summary = lc_reload(client=client, store_hash=STORE, dataset="products")
 
     assert summary.ok and summary.inserted == 400
     [problem] = [p for p in summary.problems if p["id"] == 4]
@@ -206,4 +206,4 @@ def test_a_malformed_product_from_the_store_is_kept_with_its_problems_logged(tmp
     assert (row.name, row.sku, row.price, row.upc) == ("", "12345", None, "9" * 32)
     assert row.is_visible is None and row.category_ids == [] and row.date_modified is None
     assert row.raw["categories"] == "not-a-list" and "\x00" not in row.raw["bin_picking_number"]
-    assert LcRun.objects.get(category="products").problems == summary.problems
+    assert LcRun.objects.get(dataset="products").problems == summary.problems

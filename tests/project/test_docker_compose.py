@@ -48,3 +48,18 @@ def test_the_readme_documents_every_variable():
     readme = (ROOT / "README.md").read_text()
     missing = {name for name in ENV_READ if f"`{name}`" not in readme}
     assert not missing, f"README's configuration table lacks {sorted(missing)}"
+
+
+def test_the_web_service_is_published_to_this_host_only_behind_a_tls_proxy():
+    """The compose stack trusts X-Forwarded-Proto (a proxy on the host terminates TLS and
+    sets it), so gunicorn must not be reachable from anywhere but that host."""
+    web = compose()["services"]["web"]
+    assert str(web["environment"]["BCSYNC_BEHIND_TLS_PROXY"]).lower() == "true"
+    assert web["ports"] and all(str(port).startswith("127.0.0.1:") for port in web["ports"])
+
+
+def test_the_readme_says_what_to_put_in_front():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Production with Docker Compose"):]
+    assert "`BCSYNC_BEHIND_TLS_PROXY`" in section
+    assert "X-Forwarded-Proto" in section and "127.0.0.1:8000" in section

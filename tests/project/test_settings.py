@@ -24,6 +24,8 @@ print(json.dumps({
     "broker": settings.CELERY_BROKER_URL, "debug": settings.DEBUG,
     "secret_len": len(settings.SECRET_KEY), "fernet": settings.FIELD_ENCRYPTION_KEY,
     "cache": settings.CACHES["default"]["BACKEND"],
+    "proxy_header": getattr(settings, "SECURE_PROXY_SSL_HEADER", None),
+    "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
 }))
 """
 
@@ -31,7 +33,7 @@ print(json.dumps({
 def run_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items()
              if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SECRET_KEY",
-                          "FIELD_ENCRYPTION_KEY", "DEBUG"}}
+                          "FIELD_ENCRYPTION_KEY", "DEBUG", "BCSYNC_BEHIND_TLS_PROXY"}}
     clean.update({"BCSYNC_VAR_DIR": str(tmp_path / "var"),
                   "DJANGO_SETTINGS_MODULE": "settings.settings", **env})
     return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean,
@@ -78,6 +80,23 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
     result = run_settings(tmp_path, **env)
     assert result.returncode != 0
     assert f"{missing} must be set when DEBUG is off" in result.stderr
+
+
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 60,
+              "FIELD_ENCRYPTION_KEY": "k9nW3hKzvO9oYcS1b0s6mE2XoQF2Jq3lWQh9nq1O2y4="}
+
+
+def test_a_clients_x_forwarded_proto_is_not_believed_by_default(tmp_path):
+    """Without a TLS-terminating proxy in front that overwrites it, X-Forwarded-Proto is
+    whatever the client says: "https" would defeat SECURE_SSL_REDIRECT and secure cookies."""
+    values = probe(tmp_path, **PRODUCTION)
+    assert values["proxy_header"] is None
+    assert values["ssl_redirect"] is True
+
+
+def test_the_proxy_header_is_trusted_when_the_deployment_declares_a_tls_proxy(tmp_path):
+    values = probe(tmp_path, **PRODUCTION, BCSYNC_BEHIND_TLS_PROXY="true")
+    assert values["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path):

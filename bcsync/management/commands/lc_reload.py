@@ -1,4 +1,4 @@
-"""`manage.py lc_reload products|categories|brands|orders|customers|carriers|all [--store HASH]`"""
+"""`manage.py lc_reload products|datasets|brands|orders|customers|carriers|all [--store HASH]`"""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from bcsync.connections import client_for
 from bcsync.models import StoreConnection
-from localcopy.models import Category, LcStatus
+from localcopy.models import Dataset, LcStatus
 from localcopy.services import ALL, ReloadAlreadyRunning, RunSummary, lc_reload
 
 
@@ -34,7 +34,7 @@ def store_connection(store_hash: str | None) -> StoreConnection:
 
 
 class PageBars:
-    """One tqdm bar (pages) per category, fed by the passes' progress callback."""
+    """One tqdm bar (pages) per dataset, fed by the passes' progress callback."""
 
     def __init__(self, stream: OutputWrapper) -> None:
         # tqdm redraws with "\r"; the wrapper would add a newline to every write.
@@ -42,11 +42,11 @@ class PageBars:
         self.bars: dict[str, tqdm[Any]] = {}
 
     def __call__(self, status: LcStatus) -> None:
-        bar = self.bars.get(status.category)
+        bar = self.bars.get(status.dataset)
         if bar is None:
-            bar = tqdm(desc=status.category, unit="page", file=self.file, leave=True,
+            bar = tqdm(desc=status.dataset, unit="page", file=self.file, leave=True,
                        total=status.pages_total)
-            self.bars[status.category] = bar
+            self.bars[status.dataset] = bar
         if status.pages_total is not None and bar.total != status.pages_total:
             bar.total = status.pages_total
         bar.n = status.pages_done
@@ -81,7 +81,7 @@ class QuietClientLog(BaseCommand):
 
 
 def report(command: BaseCommand, summaries: list[RunSummary]) -> None:
-    """One line per category; CommandError (non-zero exit) if any failed."""
+    """One line per dataset; CommandError (non-zero exit) if any failed."""
     for summary in summaries:
         style: Callable[[str], str] = (command.style.SUCCESS if summary.ok
                                        else command.style.ERROR)
@@ -90,27 +90,27 @@ def report(command: BaseCommand, summaries: list[RunSummary]) -> None:
             command.stdout.write(f"  record {problem['id']}: {problem['problem']}")
     failed = [s for s in summaries if not s.ok]
     if failed:
-        raise CommandError("; ".join(f"{s.category} failed: {s.error}" for s in failed))
+        raise CommandError("; ".join(f"{s.dataset} failed: {s.error}" for s in failed))
 
 
 class Command(QuietClientLog):
-    help = "Reload a category of the local copy from BigCommerce (Full Reload)."
+    help = "Reload a dataset of the local copy from BigCommerce (Full Reload)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("category", choices=[*Category.values, ALL])
+        parser.add_argument("dataset", choices=[*Dataset.values, ALL])
         parser.add_argument("--store", help="Store hash (default: the only active store).")
 
-    def handle(self, *args, category: str, store: str | None, **options) -> None:
+    def handle(self, *args, dataset: str, store: str | None, **options) -> None:
         connection = store_connection(store)
         bars = PageBars(self.stderr)
-        names = list(Category.values) if category == ALL else [category]
+        names = list(Dataset.values) if dataset == ALL else [dataset]
         summaries: list[RunSummary] = []
         try:
             with client_for(connection) as client:
                 for name in names:
                     try:
                         summaries.append(lc_reload(client=client, store_hash=connection.store_hash,
-                                                   category=name, progress=bars))
+                                                   dataset=name, progress=bars))
                     except ReloadAlreadyRunning as exc:
                         if len(names) == 1:
                             raise CommandError(f"{exc}; it goes on, nothing started.") from exc
