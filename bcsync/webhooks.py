@@ -298,8 +298,8 @@ class WebhookMode:
 # BigCommerce delivers within seconds. Webhooks registered this long, with no delivery while
 # incremental passes found changes they cover, are taken as not reaching this server.
 WEBHOOK_UNREACHED_AFTER = timedelta(minutes=15)
-# The LC categories our scopes cover (brands and carriers have no webhooks).
-WEBHOOK_CATEGORIES = ("products", "categories", "orders", "customers")
+# The LC datasets our scopes cover (brands and carriers have no webhooks).
+WEBHOOK_DATASETS = ("products", "categories", "orders", "customers")
 
 
 def webhook_mode(*, connection: StoreConnection, now: datetime | None = None) -> WebhookMode:
@@ -320,7 +320,7 @@ def webhook_mode(*, connection: StoreConnection, now: datetime | None = None) ->
     elif connection.last_webhook_at is None:
         missed = LcRun.objects.filter(
             store_hash=connection.store_hash, kind=LcRun.Kind.INCREMENTAL,
-            category__in=WEBHOOK_CATEGORIES,
+            dataset__in=WEBHOOK_DATASETS,
             started_at__gte=registered_at + WEBHOOK_UNREACHED_AFTER,
         ).filter(Q(inserted__gt=0) | Q(updated__gt=0) | Q(deleted__gt=0)).exists()
         if missed:

@@ -127,8 +127,8 @@ def test_the_mode_says_which_mechanisms_keep_the_lc_current(db):
     assert webhook_mode(connection=conn).label == "Webhooks only"
 
 
-def incremental_run(conn: StoreConnection, category: str, started_at, **counts) -> LcRun:
-    return LcRun.objects.create(store_hash=conn.store_hash, category=category,
+def incremental_run(conn: StoreConnection, dataset: str, started_at, **counts) -> LcRun:
+    return LcRun.objects.create(store_hash=conn.store_hash, dataset=dataset,
                                 kind=LcRun.Kind.INCREMENTAL, started_at=started_at,
                                 finished_at=started_at + timedelta(seconds=2), ok=True,
                                 requests=1, **counts)
