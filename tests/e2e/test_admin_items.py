@@ -87,9 +87,22 @@ def test_an_item_with_variants_fits_a_laptop_and_option_values_are_fields(
         page.click("input[name=_continue]")
         page.wait_for_url(f"**/admin/catalog/item/{item.pk}/change/")
         assert "was changed successfully" in page.content()
+
+        # A new variant, added with the admin's "Add another" row, gets two blank options.
+        page.locator("#variants-group .add-row a").click()
+        new = page.locator("#variants-9")
+        new.locator("input[name='variants-9-sku']").fill("TEE001XS")
+        new.get_by_label("Option 1 name").fill("Size")
+        new.get_by_label("Option 1 value").fill("XS")
+        new.get_by_label("Option 2 name").fill("Colour")
+        new.get_by_label("Option 2 value").fill("Red")
+        page.click("input[name=_continue]")
+        page.wait_for_url(f"**/admin/catalog/item/{item.pk}/change/")
+        assert "was changed successfully" in page.content()
     finally:
         context.close()
 
     variant = Variant.objects.get(sku="TEE001GL")
     assert variant.option_values == {"Size": "XL", "Colour": "Grey", "Fit": "Slim"}
     assert Variant.objects.get(sku="TEE001GM").option_values == {"Size": "M", "Colour": "Grey"}
+    assert Variant.objects.get(sku="TEE001XS").option_values == {"Size": "XS", "Colour": "Red"}
