@@ -45,7 +45,9 @@ def test_rows_are_saved_as_the_mapping_catalog_models_expect(variant):
     form.save()
     variant.refresh_from_db()
     assert variant.option_values == {"Size": "XL", "Colour": "Red", "Fit": "Slim"}
-    assert str(variant) == "TEE001RM (Size: XL, Colour: Red, Fit: Slim)"
+    # (PostgreSQL's jsonb keeps keys in an order of its own, so only the set is compared.)
+    assert set(str(variant)[len("TEE001RM ("):-1].split(", ")) == {
+        "Size: XL", "Colour: Red", "Fit: Slim"}
 
 
 def test_clearing_a_row_removes_its_option_and_unchanged_rows_are_not_a_change(variant):
