@@ -69,9 +69,17 @@ def test_a_stop_asked_for_ends_every_process_and_exits_0():
     assert "Traceback" not in output
 
 
-def test_a_process_that_exits_by_itself_stops_the_others_and_gives_its_code():
-    code, output, _ = supervise({"steady": POLITE,
-                                 "failing": f"{PY} -c 'import sys; sys.exit(3)'"}, stops=0)
+def test_a_process_that_exits_by_itself_stops_the_others_and_gives_its_code(tmp_path):
+    up = tmp_path / "steady-is-up"
+    # steady says it is up once its SIGINT handler is in place; failing waits for that, so
+    # the stop does not catch steady still starting.
+    steady = (f"{PY} -c 'import pathlib, signal, sys, time; "
+              "signal.signal(signal.SIGINT, lambda *_: sys.exit(0)); "
+              f"pathlib.Path(\"{up}\").touch(); time.sleep(60)'")
+    failing = (f"{PY} -c 'import pathlib, sys, time; "
+               f"[time.sleep(0.05) for _ in range(600) if not pathlib.Path(\"{up}\").exists()]; "
+               "sys.exit(3)'")
+    code, output, _ = supervise({"steady": steady, "failing": failing}, stops=0)
     assert code == 3
     # steady stopped cleanly: nothing is said about it.
     assert system_lines(output) == ["failing exited by itself with code 3; stopping the others."]
