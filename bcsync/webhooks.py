@@ -18,8 +18,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from localcopy.models import LcRun
 
 from .client import BigCommerceClient, Webhook
 from .connections import client_for
@@ -292,28 +295,55 @@ class WebhookMode:
     background_pull: bool
 
 
+# BigCommerce delivers within seconds. Webhooks registered this long, with no delivery while
+# incremental passes found changes they cover, are taken as not reaching this server.
+WEBHOOK_UNREACHED_AFTER = timedelta(minutes=15)
+# The LC datasets our scopes cover (brands and carriers have no webhooks).
+WEBHOOK_DATASETS = ("products", "categories", "orders", "customers")
+
+
 def webhook_mode(*, connection: StoreConnection, now: datetime | None = None) -> WebhookMode:
-    """Which mechanisms keep this store's LC current, for the panel's indicator."""
+    """Which mechanisms keep this store's LC current, for the panel's indicator.
+
+    Registered webhooks are "waiting" until the first delivery: a store where nothing
+    changes sends none. They are called unreachable only on evidence, when an incremental
+    pass found changes they cover well after registration and still none arrived.
+    """
     now = now or timezone.now()
     pull = SyncSettings.load().lc_background_pull
-    registered = connection.webhooks_registered_at is not None
-    live = registered and connection.last_webhook_at is not None \
+    registered_at = connection.webhooks_registered_at
+    live = registered_at is not None and connection.last_webhook_at is not None \
         and now - connection.last_webhook_at < WEBHOOK_RECENT
-    label = {
-        (True, True): "Webhooks + incremental",
-        (False, True): "Incremental only",
-        (True, False): "Webhooks only",
-        (False, False): "Manual reloads only",
-    }[(live, pull)]
-    if not registered:
+    waiting = False
+    if registered_at is None:
         detail = "Webhooks are not registered."
     elif connection.last_webhook_at is None:
-        detail = ("Webhooks are registered, but none has arrived yet: BigCommerce may not "
-                  "reach this server (check BCSYNC_PUBLIC_URL).")
+        missed = LcRun.objects.filter(
+            store_hash=connection.store_hash, kind=LcRun.Kind.INCREMENTAL,
+            dataset__in=WEBHOOK_DATASETS,
+            started_at__gte=registered_at + WEBHOOK_UNREACHED_AFTER,
+        ).filter(Q(inserted__gt=0) | Q(updated__gt=0) | Q(deleted__gt=0)).exists()
+        if missed:
+            detail = ("Webhooks are registered, but none has arrived while incremental passes "
+                      "found changes in the store: BigCommerce may not reach this server "
+                      "(check BCSYNC_PUBLIC_URL).")
+        else:
+            waiting = True
+            detail = ("Waiting for the first webhook: BigCommerce sends one when something "
+                      "changes in the store.")
     elif not live:
         detail = "No webhook has arrived in the last 24 hours."
     else:
         detail = "Webhooks are arriving."
+    if waiting:
+        label = "Webhooks (waiting) + incremental" if pull else "Webhooks (waiting)"
+    else:
+        label = {
+            (True, True): "Webhooks + incremental",
+            (False, True): "Incremental only",
+            (True, False): "Webhooks only",
+            (False, False): "Manual reloads only",
+        }[(live, pull)]
     if not pull:
         detail += " LC background pull is off."
     return WebhookMode(label=label, detail=detail, webhooks_live=live, background_pull=pull)

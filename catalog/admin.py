@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 
+from .forms import VariantForm
 from .models import (
     Brand,
     BundleComponent,
@@ -18,6 +19,7 @@ from .models import (
 
 class VariantInline(admin.TabularInline):
     model = Variant
+    form = VariantForm
     extra = 0
     fields = ("sku", "option_values", "price_mode", "price", "weight_mode", "weight", "barcode")
 
@@ -56,6 +58,10 @@ class ItemAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     inlines = [VariantInline, StockInline, ComponentInline, CustomValueInline]
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["catalog/item_admin.css"]}
+
     fieldsets = (
         (None, {"fields": ("sku", "product_number", "name", "description")}),
         ("Pricing", {"fields": ("price", "cost_price")}),
@@ -82,6 +88,7 @@ class ItemAdmin(admin.ModelAdmin):
 
 @admin.register(Variant)
 class VariantAdmin(admin.ModelAdmin):
+    form = VariantForm
     list_display = ("sku", "item", "option_values", "price_mode", "price", "barcode")
     search_fields = ("sku", "barcode", "item__sku", "item__name")
     list_filter = ("price_mode", "item__department")

@@ -57,12 +57,38 @@ MATERIALS = ["Cotton", "Wool", "Stoneware", "Steel", "Paper", "Wood", "Linen"]
 COUNTRIES = ["Portugal", "Japan", "Sweden", "United Kingdom", "India", "Italy"]
 
 
+@dataclass
+class Tally:
+    """Rows of one kind the loader wrote: made now, or found already there."""
+
+    created: int = 0
+    existing: int = 0
+
+    def add(self, created: bool) -> None:
+        if created:
+            self.created += 1
+        else:
+            self.existing += 1
+
+    @property
+    def total(self) -> int:
+        return self.created + self.existing
+
+    def text(self, noun: str) -> str:
+        return f"{self.total} {noun} ({self.created} new, {self.existing} already there)"
+
+
 @dataclass(frozen=True)
 class DemoSummary:
-    items: int
-    variants: int
-    stock_levels: int
-    created_items: int
+    """What the demo consists of; other rows in the database are not counted."""
+
+    items: Tally
+    variants: Tally
+    stock_levels: Tally
+
+    def line(self) -> str:
+        return (f"Demo catalog: {self.items.text('items')}, {self.variants.text('variants')}, "
+                f"{self.stock_levels.text('stock levels')}.")
 
 
 def demo_sku(index: int) -> str:
@@ -86,7 +112,7 @@ def demo_catalog_load() -> DemoSummary:
     ]
 
     dept_names = list(DEPARTMENTS)
-    created = 0
+    summary = DemoSummary(items=Tally(), variants=Tally(), stock_levels=Tally())
     for index in range(1, ITEM_COUNT + 1):
         dept_name = dept_names[index % len(dept_names)]
         if index % 29 == 0:
@@ -116,7 +142,7 @@ def demo_catalog_load() -> DemoSummary:
                 "ecommerce_enabled": index % 10 != 0,
             },
         )
-        created += was_created
+        summary.items.add(was_created)
         item.locations.set(locations if index % 7 else locations[:1])
         CustomFieldValue.objects.update_or_create(
             item=item, definition=fields[0],
@@ -127,36 +153,36 @@ def demo_catalog_load() -> DemoSummary:
             defaults={"value": COUNTRIES[index % len(COUNTRIES)]},
         )
 
-        variants = _demo_variants(item, index) if dept_name in SIZED_DEPARTMENTS else []
+        variants = (_demo_variants(item, index, summary.variants)
+                    if dept_name in SIZED_DEPARTMENTS else [])
         for loc_no, location in enumerate(locations):
             if variants:
                 for v_no, variant in enumerate(variants):
-                    StockLevel.objects.update_or_create(
+                    _, was_created = StockLevel.objects.update_or_create(
                         item=item, variant=variant, location=location,
                         defaults={"on_hand": (index + v_no * 3 + loc_no * 5) % 17},
                     )
+                    summary.stock_levels.add(was_created)
             else:
-                StockLevel.objects.update_or_create(
+                _, was_created = StockLevel.objects.update_or_create(
                     item=item, variant=None, location=location,
                     defaults={"on_hand": 0 if index % 13 == 0 else (index * 7 + loc_no) % 40,
                               "reserved": 1 if index % 11 == 0 else 0},
                 )
+                summary.stock_levels.add(was_created)
 
-    _demo_bundle(departments, vendors[0], locations)
-    return DemoSummary(
-        items=Item.objects.count(), variants=Variant.objects.count(),
-        stock_levels=StockLevel.objects.count(), created_items=created,
-    )
+    summary.items.add(_demo_bundle(departments, vendors[0], locations))
+    return summary
 
 
-def _demo_variants(item: Item, index: int) -> list[Variant]:
+def _demo_variants(item: Item, index: int, tally: Tally) -> list[Variant]:
     variants = []
     colours = COLOURS if index % 3 == 0 else COLOURS[:1]
     for colour in colours:
         for size in SIZES:
             sku = f"{item.sku}{colour[:1]}{size}"
             price_mode = Variant.Mode.CHANGE if size == "L" else Variant.Mode.INHERIT
-            variant, _ = Variant.objects.update_or_create(
+            variant, was_created = Variant.objects.update_or_create(
                 sku=sku,
                 defaults={
                     "item": item,
@@ -166,13 +192,15 @@ def _demo_variants(item: Item, index: int) -> list[Variant]:
                     "barcode": f"{500000000000 + index * 10 + len(variants):012d}",
                 },
             )
+            tally.add(was_created)
             variants.append(variant)
     return variants
 
 
 def _demo_bundle(departments: dict[str, Department], vendor: Vendor,
-                 locations: list[Location]) -> None:
-    bundle, _ = Item.objects.update_or_create(
+                 locations: list[Location]) -> bool:
+    """The gift set; True when it was created now."""
+    bundle, created = Item.objects.update_or_create(
         sku="DEMOKIT01",
         defaults={
             "name": "Breakfast Gift Set",
@@ -191,6 +219,7 @@ def _demo_bundle(departments: dict[str, Department], vendor: Vendor,
             BundleComponent.objects.update_or_create(
                 bundle=bundle, component=component, defaults={"quantity": quantity}
             )
+    return created
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from bcsync.webhooks import (
     webhook_receiver_url,
     webhooks_register,
 )
+from localcopy.models import LcRun
 from tests.conftest import client_for as client_for_user
 
 pytestmark = [pytest.mark.django_db]
@@ -112,8 +113,8 @@ def test_the_mode_says_which_mechanisms_keep_the_lc_current(db):
 
     conn.webhooks_registered_at = now - timedelta(days=2)
     mode = webhook_mode(connection=conn)
-    assert mode.label == "Incremental only"
-    assert "none has arrived yet" in mode.detail
+    assert mode.label == "Webhooks (waiting) + incremental"
+    assert mode.detail.startswith("Waiting for the first webhook")
 
     conn.last_webhook_at = now - timedelta(minutes=3)
     assert webhook_mode(connection=conn).label == "Webhooks + incremental"
@@ -124,6 +125,49 @@ def test_the_mode_says_which_mechanisms_keep_the_lc_current(db):
     conn.last_webhook_at = now
     SyncSettings.objects.update_or_create(pk=1, defaults={"lc_background_pull": False})
     assert webhook_mode(connection=conn).label == "Webhooks only"
+
+
+def incremental_run(conn: StoreConnection, dataset: str, started_at, **counts) -> LcRun:
+    return LcRun.objects.create(store_hash=conn.store_hash, dataset=dataset,
+                                kind=LcRun.Kind.INCREMENTAL, started_at=started_at,
+                                finished_at=started_at + timedelta(seconds=2), ok=True,
+                                requests=1, **counts)
+
+
+def test_webhooks_are_called_unreachable_only_when_passes_found_changes_none_delivered(db):
+    """On the demo nothing changes until someone edits the store, so no webhook arrives:
+    that is waiting, not failing. Changes that webhooks cover, found by an incremental pass
+    well after registration while no delivery came, are what says they do not reach us."""
+    conn, _ = connection_upsert(store_hash="abc123", access_token="t",
+                                api_url="http://127.0.0.1:9")
+    registered = timezone.now() - timedelta(hours=3)
+    conn.webhooks_registered_at = registered
+
+    def mode():
+        return webhook_mode(connection=conn)
+
+    incremental_run(conn, "products", registered + timedelta(minutes=30))  # nothing changed
+    incremental_run(conn, "brands", registered + timedelta(minutes=30), updated=4)  # no hooks
+    incremental_run(conn, "orders", registered + timedelta(minutes=2), inserted=1)  # too soon
+    incremental_run(conn, "products", registered - timedelta(minutes=5), updated=9)  # before
+    assert mode().label == "Webhooks (waiting) + incremental"
+    assert mode().detail.startswith("Waiting for the first webhook")
+    assert not mode().webhooks_live
+
+    incremental_run(conn, "orders", registered + timedelta(minutes=40), inserted=2)
+    assert mode().label == "Incremental only"
+    assert "BigCommerce may not reach this server" in mode().detail
+    assert "BCSYNC_PUBLIC_URL" in mode().detail
+
+    conn.last_webhook_at = timezone.now() - timedelta(minutes=1)
+    assert mode().label == "Webhooks + incremental"
+    assert mode().detail == "Webhooks are arriving."
+
+    conn.last_webhook_at = None
+    SyncSettings.objects.update_or_create(pk=1, defaults={"lc_background_pull": False})
+    assert mode().label == "Manual reloads only"
+    LcRun.objects.all().delete()
+    assert mode().label == "Webhooks (waiting)"
 
 
 @pytest.mark.emulator

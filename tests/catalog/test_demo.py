@@ -19,6 +19,14 @@ def test_demo_catalog_is_realistic_and_idempotent(capsys):
     call_command("demo_catalog")
     second_output = capsys.readouterr().out
     assert counts() == first
+    # On an empty database everything is new; the second time everything is already there.
+    items, variants, stock = first["Item"], first["Variant"], first["StockLevel"]
+    assert (f"Demo catalog: {items} items ({items} new, 0 already there), "
+            f"{variants} variants ({variants} new, 0 already there), "
+            f"{stock} stock levels ({stock} new, 0 already there).") in first_output
+    assert (f"Demo catalog: {items} items (0 new, {items} already there), "
+            f"{variants} variants (0 new, {variants} already there), "
+            f"{stock} stock levels (0 new, {stock} already there).") in second_output
     assert 250 <= first["Item"] <= 400
     assert first["Location"] == 2 and first["BundleComponent"] >= 2
     assert first["User"] == 1

@@ -23,8 +23,8 @@ LAUNCH_ARGS = [
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     if not Path(CHROMIUM).exists():
-        message = (f"Chromium not found at {CHROMIUM}: install it with "
-                   "`sudo apt-get install -y chromium` (or set CHROMIUM_PATH).")
+        message = (f"Chromium not found at {CHROMIUM}: install it as root with "
+                   "`apt-get install -y chromium` (or with sudo; or set CHROMIUM_PATH).")
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)

@@ -1,17 +1,18 @@
 """`make run`: web app, worker, beat and the BigCommerce emulator under one supervisor."""
 
 import os
+import sys
 import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from honcho.manager import Manager
 
 from bcsync.devstack import (
     demo_connection_check,
     demo_connection_ensure,
     procfile_processes,
 )
+from bcsync.supervisor import Supervisor
 
 
 class Command(BaseCommand):
@@ -39,13 +40,16 @@ class Command(BaseCommand):
             threading.Thread(target=self._check, args=(connection, emulator_url),
                              daemon=True).start()
 
+        # The var folder is passed on, so the Procfile's paths and the processes' settings
+        # agree with this one even when it came from .env.
         env = {**os.environ, "BCSYNC_PORT": str(port),
-               "BCSYNC_EMULATOR_PORT": str(emulator_port), "PYTHONUNBUFFERED": "1"}
-        manager = Manager()
-        for name, cmd in procfile_processes().items():
-            manager.add_process(name, cmd, env=env, cwd=str(settings.BASE_DIR))
-        manager.loop()
-        raise SystemExit(manager.returncode)
+               "BCSYNC_EMULATOR_PORT": str(emulator_port), "PYTHONUNBUFFERED": "1",
+               "BCSYNC_VAR_DIR": str(settings.VAR_DIR)}
+        supervisor = Supervisor(procfile_processes(), env=env, cwd=str(settings.BASE_DIR),
+                                output=sys.stdout)
+        code = supervisor.run()
+        if code:
+            raise SystemExit(code)
 
     def _check(self, connection, emulator_url: str) -> None:
         result = demo_connection_check(connection=connection, emulator_url=emulator_url)

@@ -9,10 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         summary = demo_catalog_load()
-        self.stdout.write(
-            f"Demo catalog: {summary.items} items ({summary.created_items} new), "
-            f"{summary.variants} variants, {summary.stock_levels} stock levels."
-        )
+        self.stdout.write(summary.line())
         username, password, created = demo_admin_ensure()
         state = "created" if created else "exists"
         self.stdout.write(self.style.SUCCESS(f"Admin user {state}: {username} / {password}"))
