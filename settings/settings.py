@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "settings.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, narrowed
     "django_celery_beat",
     "catalog",
     "orders",
@@ -113,7 +113,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Front-end libraries installed from package-lock.json by `make venv` (npm ci); only
+    # their built files are served, under a prefix of their own.
+    ("vendor/tabulator", BASE_DIR / "node_modules" / "tabulator-tables" / "dist"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
