@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 from django.db.models import QuerySet
 
 from .columns import Column, RowAction
+from .counting import RowCount, rows_count
 from .errors import GridParamError
 
 MAX_PARAM_LENGTH = 200
@@ -44,6 +45,12 @@ class Grid:
     params: ClassVar[tuple[str, ...]] = ()
     #: Text shown when no row matches.
     empty_text: ClassVar[str] = "No rows."
+    #: PostgreSQL: rows are counted exactly up to this many; beyond, the planner's estimate
+    #: is shown as "about N" (see grids.counting). None: always count exactly.
+    exact_count_limit: ClassVar[int | None] = 1000
+    #: SQLite: above this many matching rows, a filtered page walks the sort order's index
+    #: instead of the filter's (see grids.query._likely).
+    many_matches: ClassVar[int] = 1000
 
     def __init__(self, *, user: Any, params: Mapping[str, Any]) -> None:
         self.user = user
@@ -79,11 +86,10 @@ class Grid:
         """Buttons for rows and for the selection; check the user's permissions here."""
         return ()
 
-    def count(self, queryset: QuerySet[Any], *, filtered: bool) -> int:
-        """How many rows match (Tabulator needs the last page). Django's count() drops the
-        columns' annotations it does not filter on, so an unfiltered grid counts its base
-        table alone; override for a cheaper strategy."""
-        return queryset.count()
+    def count(self, queryset: QuerySet[Any], *, filtered: bool) -> RowCount:
+        """How many rows match (Tabulator needs the last page): exact up to
+        `exact_count_limit`, estimated beyond. Override for another strategy."""
+        return rows_count(queryset, exact_limit=self.exact_count_limit)
 
     # ---- derived -------------------------------------------------------------------------
 

@@ -9,8 +9,9 @@ Response:
 
 Every parameter is checked: unknown or unsortable / unfilterable columns, bad directions,
 types and values, sizes out of bounds answer GridParamError (400) naming the parameter.
-Paging is LIMIT/OFFSET in SQL; sorting always ends with the primary key in the direction of
-the last sort column, so pages are stable and one index (column, pk) serves them.
+Paging is LIMIT/OFFSET in SQL over the rows' keys, and only the page's rows get their columns
+computed; sorting always ends with the primary key in the direction of the last sort column,
+so pages are stable and one index (column, pk) serves them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connections
+from django.db.models import BooleanField, ExpressionWrapper, Func, Q, QuerySet
 
 from .columns import Column
 from .errors import GridParamError
@@ -40,11 +42,19 @@ class Sorter:
 
 
 @dataclass(frozen=True)
+class GridFilter:
+    """One checked filter: the condition it stands for."""
+
+    column: Column
+    condition: Q
+
+
+@dataclass(frozen=True)
 class GridQuery:
     page: int
     size: int
     sorters: tuple[Sorter, ...]
-    filters: tuple[Q, ...]
+    filters: tuple[GridFilter, ...]
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,8 @@ class GridPage:
     page: int
     size: int
     total: int
+    #: False when `total` is the database's estimate (the page says "about").
+    exact: bool
     rows: list[dict[str, Any]]
 
     @property
@@ -59,7 +71,8 @@ class GridPage:
         return max(1, math.ceil(self.total / self.size))
 
     def as_json(self) -> dict[str, Any]:
-        return {"last_page": self.last_page, "last_row": self.total, "data": self.rows}
+        return {"last_page": self.last_page, "last_row": self.total, "count_exact": self.exact,
+                "data": self.rows}
 
 
 # ---- parsing -------------------------------------------------------------------------------
@@ -132,7 +145,8 @@ def _sorters(grid: Grid, sorters: Named) -> tuple[Sorter, ...]:
     return tuple(parsed)
 
 
-def grid_filters_parse(*, grid: Grid, filters: Any, param: str = "filter") -> tuple[Q, ...]:
+def grid_filters_parse(*, grid: Grid, filters: Any, param: str = "filter"
+                       ) -> tuple[GridFilter, ...]:
     """Filters as Tabulator sends them ([{field, type, value}, …], e.g. inside a selection's
     JSON) into conditions; `param` names them in errors."""
     if not isinstance(filters, list | tuple):
@@ -142,8 +156,8 @@ def grid_filters_parse(*, grid: Grid, filters: Any, param: str = "filter") -> tu
     return _filters(grid, [(f"{param}[{i}]", entry) for i, entry in enumerate(filters)])
 
 
-def _filters(grid: Grid, filters: Named) -> tuple[Q, ...]:
-    conditions: list[Q] = []
+def _filters(grid: Grid, filters: Named) -> tuple[GridFilter, ...]:
+    conditions: list[GridFilter] = []
     for where, entry in filters:
         if not isinstance(entry, Mapping) or not {"field", "type", "value"} <= set(entry):
             raise GridParamError(where, "must give a field, a type and a value.")
@@ -158,7 +172,7 @@ def _filters(grid: Grid, filters: Named) -> tuple[Q, ...]:
         condition = column.filter.q(source=column.filter_source, type=kind,
                                     value=entry["value"], param=f"{where}[value]")
         if condition is not None:
-            conditions.append(condition)
+            conditions.append(GridFilter(column, condition))
     return tuple(conditions)
 
 
@@ -178,14 +192,31 @@ def grid_query_parse(*, grid: Grid, params: Mapping[str, Any]) -> GridQuery:
 # ---- running -------------------------------------------------------------------------------
 
 
-def grid_queryset(*, grid: Grid, filters: Sequence[Q] = ()) -> QuerySet[Any]:
-    """The grid's rows with its columns' expressions annotated and the filters applied."""
+def _likely(condition: Q) -> list[Any]:
+    """SQLite: each comparison of the condition marked as true for most rows (likelihood()),
+    so the planner walks the sort order's index and stops at the page's end instead of
+    fetching every match through the filter's index and sorting them all."""
+    if condition.connector == Q.AND and not condition.negated and len(condition.children) > 1:
+        parts: list[Any] = []
+        for child in condition.children:
+            parts += _likely(child if isinstance(child, Q) else Q(child))
+        return parts
+    return [Func(ExpressionWrapper(condition, output_field=BooleanField()),
+                 template="likelihood(%(expressions)s, 0.9)", output_field=BooleanField())]
+
+
+def grid_queryset(*, grid: Grid, filters: Sequence[GridFilter] = (),
+                  many_match: bool = False) -> QuerySet[Any]:
+    """The grid's rows with its columns' expressions annotated and the filters applied.
+    `many_match`: the filters are known to match many rows (see _likely)."""
     queryset = grid.get_queryset()
     annotations = {c.alias: c.expression for c in grid.column_list if c.expression is not None}
     if annotations:
         queryset = queryset.annotate(**annotations)
-    for condition in filters:
-        queryset = queryset.filter(condition)
+    hint = many_match and connections[queryset.db].vendor == "sqlite"
+    for spec in filters:
+        queryset = (queryset.filter(*_likely(spec.condition)) if hint
+                    else queryset.filter(spec.condition))
     return queryset
 
 
@@ -197,15 +228,39 @@ def grid_ordering(sorters: Sequence[Sorter]) -> list[str]:
     return ordering
 
 
+def _page_rows(grid: Grid, query: GridQuery, offset: int, *, many_match: bool
+               ) -> list[dict[str, Any]]:
+    columns = grid.column_list
+    aliases = list(dict.fromkeys(c.alias for c in columns))
+    ordering = grid_ordering(query.sorters)
+    # Two steps in one query: the page's keys (sorted, filtered and sliced over the bare
+    # rows), then the columns for those keys only. Selecting the columns in the sliced
+    # query would have the database compute every expression column (a stock subquery) for
+    # each row it skips (OFFSET) or sorts, not only for the page's own.
+    keys = (grid_queryset(grid=grid, filters=query.filters, many_match=many_match)
+            .order_by(*ordering).values("pk")[offset:offset + query.size])
+    page = grid_queryset(grid=grid).filter(pk__in=keys).order_by(*ordering).values("pk", *aliases)
+    return [{"id": row["pk"], **{c.id: c.value(row[c.alias]) for c in columns}} for row in page]
+
+
 def grid_page(*, grid: Grid, query: GridQuery) -> GridPage:
     queryset = grid_queryset(grid=grid, filters=query.filters)
-    total = grid.count(queryset, filtered=bool(query.filters))
+    count = grid.count(queryset, filtered=bool(query.filters))
+    total, exact = count.total, count.exact
     offset = (query.page - 1) * query.size
     rows: list[dict[str, Any]] = []
-    if offset < total:
-        columns = grid.column_list
-        aliases = list(dict.fromkeys(c.alias for c in columns))
-        page = queryset.order_by(*grid_ordering(query.sorters)).values("pk", *aliases)
-        rows = [{"id": row["pk"], **{c.id: c.value(row[c.alias]) for c in columns}}
-                for row in page[offset:offset + query.size]]
-    return GridPage(page=query.page, size=query.size, total=total, rows=rows)
+    if offset < total or not exact:
+        many = bool(query.filters) and (not exact or total > grid.many_matches)
+        rows = _page_rows(grid, query, offset, many_match=many)
+    if not exact:
+        # The page shows where an estimate went wrong: a short page is the end; a full page
+        # at or past the estimated end means at least one more page.
+        if rows and len(rows) < query.size:
+            total, exact = offset + len(rows), True
+        elif rows:
+            total = max(total, offset + query.size + 1)
+        elif offset:
+            total, exact = queryset.count(), True
+        else:
+            total, exact = 0, True
+    return GridPage(page=query.page, size=query.size, total=total, exact=exact, rows=rows)

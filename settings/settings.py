@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "settings.staticfiles.StaticFilesConfig",  # django.contrib.staticfiles, narrowed
+    "django.contrib.staticfiles",
     "django_celery_beat",
     "catalog",
     "orders",
@@ -119,6 +119,10 @@ STATICFILES_DIRS = [
     # Front-end libraries installed from package-lock.json by `make venv` (npm ci); only
     # their built files are served, under a prefix of their own.
     ("vendor/tabulator", BASE_DIR / "node_modules" / "tabulator-tables" / "dist"),
+]
+STATICFILES_FINDERS = [
+    "settings.staticfiles.FileSystemFinder",  # STATICFILES_DIRS, without unused npm builds
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -289,7 +289,7 @@
         paginationMode: "remote",
         paginationSize: config.page_size,
         paginationSizeSelector: config.page_sizes,
-        paginationCounter: "rows",
+        paginationCounter: (size, first, page, total) => this._counter(size, first, total),
         sortMode: "remote",
         filterMode: "remote",
         initialSort: config.default_sort.map((s) => ({column: s.column, dir: s.dir})),
@@ -346,8 +346,18 @@
       return true;
     }
 
+    _counter(size, first, total) {
+      if (!total) return text("No rows");
+      const last = Math.min(first + size - 1, total);
+      const about = this.countExact === false ? "about " : "";
+      return el("span", {className: "bcgrid-counter",
+                         text: "Showing " + first.toLocaleString() + "–" + last.toLocaleString() +
+                               " of " + about + total.toLocaleString() + " rows"});
+    }
+
     _received(response) {
       this.total = response.last_row;
+      this.countExact = response.count_exact;
       setTimeout(() => {
         this._syncPageBox();
         this._emit("loaded", response);
