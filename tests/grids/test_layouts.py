@@ -72,9 +72,12 @@ def test_layouts_are_per_user(bob, carol):
 def test_the_top_and_bottom_grids_keep_their_layouts_apart(bob):
     client = client_for(bob)
     put(client, DETAILS, {"columns": [{"id": "barcode", "visible": False}]})
-    assert hidden(client.get(DETAILS).json()) == ["barcode", "image_url", "reserved"]
     assert hidden(client.get(ITEMS).json()) == []
-    assert {layout.grid_key for layout in GridLayout.objects.all()} == {"pos.item_details"}
+    put(client, ITEMS, {"columns": [{"id": "name", "visible": False}]})
+    assert hidden(client.get(DETAILS).json()) == ["barcode", "image_url", "reserved"]
+    assert hidden(client.get(ITEMS).json()) == ["name"]
+    assert {layout.grid_key for layout in GridLayout.objects.all()} == {"pos.items",
+                                                                       "pos.item_details"}
 
 
 def test_reset_goes_back_to_the_defaults(bob):
@@ -135,9 +138,11 @@ def test_a_layout_must_leave_a_column_visible(bob):
 
 
 def test_a_body_larger_than_the_bound_is_refused_before_it_is_read(bob):
-    response = put(client_for(bob), ITEMS, " " * (64 * 1024 + 1))
+    valid = json.dumps({"columns": [{"id": "name", "visible": False}]})
+    response = put(client_for(bob), ITEMS, valid + " " * (64 * 1024))
     assert response.status_code == 400
-    assert response.json()["param"] == "body"
+    assert response.json() == {"error": "body: is larger than 65536 bytes.", "param": "body"}
+    assert not GridLayout.objects.exists()
 
 
 def test_saving_needs_the_csrf_token(bob):
