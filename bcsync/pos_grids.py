@@ -16,7 +16,7 @@ Extension points for the push work (issue #9):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -52,7 +52,7 @@ MONEY = DecimalField(max_digits=12, decimal_places=2)
 WEIGHT = DecimalField(max_digits=10, decimal_places=3)
 
 
-def _choices(model: type[Department | Vendor | Brand]) -> Any:
+def _choices(model: type[Department | Vendor | Brand]) -> Callable[[], list[tuple[int, str]]]:
     return lambda: list(model.objects.order_by("name").values_list("pk", "name")[:MAX_CHOICES])
 
 

@@ -73,7 +73,8 @@ class Grid:
 
     def setup(self) -> None:
         """Check `self.args` and load what the columns and rows depend on. Raise
-        GridParamError for a bad parameter."""
+        GridParamError for a bad parameter. A missing parameter must be accepted here (the
+        layout endpoints send none): refuse it in get_queryset if the rows need it."""
 
     def get_columns(self) -> Sequence[Column]:
         return self.columns

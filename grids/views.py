@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import URLPattern, path, reverse
@@ -115,7 +116,8 @@ def grid_selection_view(request: HttpRequest, *, grid_class: type[Grid]) -> Http
     return JsonResponse({"count": count})
 
 
-def selection_from_request(request: HttpRequest, grid_class: type[Grid]) -> Any:
+def selection_from_request(request: HttpRequest, grid_class: type[Grid]
+                           ) -> tuple[Grid, QuerySet[Any]]:
     """For a page's own action views (Upload, Import…): the grid and the QuerySet of the
     selection posted as {"selection": {...}, "params": {...}}. Raises GridParamError; check
     permissions first."""

@@ -58,11 +58,6 @@
     formatters[kind] = fn;
   }
 
-  function withParams(url, params) {
-    const query = new URLSearchParams(params || {}).toString();
-    return query ? url + (url.includes("?") ? "&" : "?") + query : url;
-  }
-
   async function send(url, method, csrfToken, body) {
     const response = await fetch(url, {
       method: method,
@@ -427,7 +422,7 @@
     async saveLayout() {
       const layout = this.currentLayout();
       try {
-        await send(withParams(this.config.urls.layout, this.params), "PUT",
+        await send(this.config.urls.layout, "PUT",
                    this.config.csrf_token, {columns: layout});
         this._say("Column layout saved.");
         this._emit("layoutSaved", layout);
@@ -438,7 +433,7 @@
 
     async resetLayout() {
       try {
-        const answer = await send(withParams(this.config.urls.layout, this.params), "DELETE",
+        const answer = await send(this.config.urls.layout, "DELETE",
                                   this.config.csrf_token);
         this.config.layout = answer.columns;
         this.resized = new Set();
