@@ -108,3 +108,20 @@ def test_the_selection_endpoint_needs_the_csrf_token(bob, catalog):
     client = Client(enforce_csrf_checks=True)
     client.force_login(bob)
     assert post(client, {"selection": {"all": True}}).status_code == 403
+
+
+def test_an_action_view_reads_the_selection_and_the_grids_parameters(bob, catalog, rf):
+    from grids.views import selection_from_request
+
+    body = {"selection": {"all": True, "filter": MUGS}, "params": {}}
+    request = rf.post("/", json.dumps(body), content_type="application/json")
+    request.user = bob
+    grid, rows = selection_from_request(request, PosItemsGrid)
+    assert isinstance(grid, PosItemsGrid)
+    assert set(rows.values_list("sku", flat=True)) == {"MUG001", "MUG002", "MUG003"}
+    request = rf.post("/", json.dumps({"selection": {"ids": [1]}, "params": []}),
+                      content_type="application/json")
+    request.user = bob
+    with pytest.raises(GridParamError) as raised:
+        selection_from_request(request, PosItemsGrid)
+    assert raised.value.param == "params"
