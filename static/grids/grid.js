@@ -187,7 +187,9 @@
         return {
           headerFilter: "list",
           headerFilterParams: {values: filter.values, clearable: true, autocomplete: true,
-                               allowEmpty: true, listOnEmpty: true},
+                               allowEmpty: true, listOnEmpty: true,
+                               // Tabulator would insert a label as HTML: names are text.
+                               itemFormatter: (label) => el("span", {text: label})},
         };
       }
       return {headerFilter: "input", headerFilterPlaceholder: filter.placeholder || ""};

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from catalog.models import Item
+from catalog.models import Department, Item
 from grids.models import GridLayout
 from tests.conftest import PASSWORD
 from tests.grids.catalog import pos_catalog_make
@@ -137,11 +137,20 @@ def test_a_filter_narrows_the_rows_and_all_it_shows_can_be_selected(
         live_server, page, artifacts, alice):
     pos_catalog_make()
     template = Item.objects.get(sku="MUG001")
+    crates = Department.objects.create(name='<b id="injected">Crates</b>')
     for n in range(30):
         Item.objects.create(sku=f"BULK{n:03d}", name=f"Bulk crate {n}", price=Decimal("5.00"),
-                            department=template.department, vendor=template.vendor)
+                            department=crates, vendor=template.vendor)
     errors = log_in(page, live_server, "alice")
     expect(page.locator(f"{ITEMS} .bcgrid-counter")).to_have_text("Showing 1–42 of 42 rows")
+
+    # Names are shown as text everywhere, in cells and in a filter's list.
+    page.click(f"{ITEMS} .tabulator-col[tabulator-field=department] input")
+    expect(page.locator(".tabulator-edit-list-item").filter(
+        has_text='<b id="injected">Crates</b>')).to_have_count(1)
+    expect(rows(page).filter(has_text='<b id="injected">Crates</b>')).to_have_count(30)
+    assert page.locator("#injected").count() == 0
+    page.keyboard.press("Escape")
 
     name_filter = page.locator(f"{ITEMS} .tabulator-col[tabulator-field=name] input")
     name_filter.press_sequentially("bulk")  # typed, as a person does
