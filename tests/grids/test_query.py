@@ -107,3 +107,26 @@ def test_expression_columns_are_computed_for_the_page_rows_only(alice, catalog):
     assert "SUM(" not in sliced  # the stock subquery stays outside the sorted, sliced keys
     assert [(row["sku"], row["stock"]) for row in answer.rows] == [
         ("TEE003", 0), ("TEE001", 39), ("BAG001", 0)]
+
+
+@pytest.mark.skipif(not POSTGRES, reason="only PostgreSQL has a planner estimate to use")
+def test_postgresql_trusts_an_estimate_far_past_the_limit_and_counts_near_it(catalog):
+    from catalog.models import Item
+    from grids.counting import rows_count
+
+    template = catalog.items["MUG001"]
+    Item.objects.bulk_create([Item(sku=f"BULK{n:03d}", name=f"Bulk {n}", vendor=template.vendor,
+                                   department=template.department) for n in range(88)])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_item")  # the estimate is now the row count, 100
+    items = Item.objects.all()
+
+    def counted(limit):
+        with CaptureQueriesContext(connection) as queries:
+            answer = rows_count(items, exact_limit=limit)
+        bounded = any(f"LIMIT {limit + 1}" in q["sql"] for q in queries.captured_queries)
+        return answer.total, answer.exact, bounded
+
+    assert counted(3) == (100, False, False)  # 100 > 2 × 3: no row is counted
+    assert counted(60) == (100, False, True)  # near the limit: counted up to it first
+    assert counted(200) == (100, True, True)
