@@ -4,11 +4,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
 .PHONY: venv run test lint migrate demo clean
 
-venv: $(STAMP)
+venv: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): pyproject.toml requirements/constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "bcsync needs Python 3.11, found " + sys.version' 
@@ -16,6 +17,11 @@ $(STAMP): pyproject.toml requirements/constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+# Front-end libraries (grids), pinned by package-lock.json and served as static files.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
@@ -36,4 +42,4 @@ lint: venv
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var/broker
+	rm -rf $(VENV) node_modules var/broker

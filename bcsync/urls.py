@@ -1,7 +1,10 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import lc, webhooks
+from grids.views import grid_urls
+
+from .pos_grids import PosItemDetailsGrid, PosItemsGrid
+from .views import lc, pos, webhooks
 
 app_name = "bcsync"
 
@@ -17,4 +20,8 @@ urlpatterns = [
     path("lc/webhooks/", lc.webhooks_register_view, name="webhooks_register"),
     path("webhooks/bigcommerce/<str:store_hash>/", webhooks.webhook_receiver,
          name="webhook_receiver"),
+    # POS View: the page, and each grid's rows / layout / selection endpoints.
+    path("pos/", pos.pos_view, name="pos_view"),
+    *grid_urls("pos/items/", PosItemsGrid, name="pos_items"),
+    *grid_urls("pos/item-details/", PosItemDetailsGrid, name="pos_item_details"),
 ]

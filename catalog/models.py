@@ -136,6 +136,16 @@ class Item(Dimensions):
 
     class Meta:
         ordering = ["sku"]
+        # Sort orders the POS View grid offers, each ending in the primary key so one index
+        # scan serves a page (sku, name and upc have their own indexes). Case-insensitive
+        # prefix filters on sku, name, upc and bin_number have per-database indexes in
+        # migration 0003_grid_indexes (UPPER(col) text_pattern_ops / col COLLATE NOCASE).
+        indexes = [
+            models.Index(fields=["price", "id"], name="item_price_id"),
+            models.Index(fields=["cost_price", "id"], name="item_cost_price_id"),
+            models.Index(fields=["bin_number", "id"], name="item_bin_number_id"),
+            models.Index(fields=["updated_at", "id"], name="item_updated_at_id"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(sku__regex=SKU_REGEX), name="item_sku_alnum"),
             models.UniqueConstraint(Upper("sku"), name="item_sku_unique_ci"),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "localcopy",
+    "grids",
     "bcsync",
 ]
 
@@ -113,7 +114,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Front-end libraries installed from package-lock.json by `make venv` (npm ci); only
+    # their built files are served, under a prefix of their own.
+    ("vendor/tabulator", BASE_DIR / "node_modules" / "tabulator-tables" / "dist"),
+]
+STATICFILES_FINDERS = [
+    "settings.staticfiles.FileSystemFinder",  # STATICFILES_DIRS, without unused npm builds
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
