@@ -3,6 +3,8 @@ before each attempt and, in slices, during every retry and rate-limit wait."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from bcsync.client import longest_request_seconds
 
 from .conftest import BASE, make_client, rate_headers
@@ -25,7 +27,7 @@ def test_the_keepalive_is_called_before_each_attempt_and_through_long_waits(mock
     # A beat before the 1st attempt, 3 in the 12 s wait, one before the 2nd attempt, one in
     # the 0.5 s backoff, one before the 3rd: never more than 5 s apart.
     assert len(beats) == 7
-    assert all(b - a <= 5.0 for a, b in zip(beats, beats[1:], strict=False))
+    assert all(b - a <= 5.0 for a, b in pairwise(beats))
     assert beats[-1] - start == sum(fake_time.sleeps)
 
 
