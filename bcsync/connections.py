@@ -26,6 +26,10 @@ def rate_budget_for(store_hash: str) -> RateBudget:
 
 
 def client_for(connection: StoreConnection, **kwargs) -> BigCommerceClient:
+    """The API client for a connection: timeouts and retries from BIGCOMMERCE_CLIENT (which
+    also set how long a silent pass may live), the store's shared rate budget."""
+    for name, value in settings.BIGCOMMERCE_CLIENT.items():
+        kwargs.setdefault(name, value)
     kwargs.setdefault("budget", rate_budget_for(connection.store_hash))
     return BigCommerceClient.from_connection(connection, **kwargs)
 

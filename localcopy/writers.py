@@ -12,32 +12,11 @@ from typing import Any
 
 from django.db import models
 
-from .models import (
-    LcBrand,
-    LcCategory,
-    LcCustomer,
-    LcCustomerGroup,
-    LcLocation,
-    LcOrder,
-    LcProduct,
-    LcShippingMethod,
-)
 from .parsing import Parsed
 from .runs import Tally
 
 # Rows removed per DELETE, well under every backend's bound-parameter limit.
 DELETE_CHUNK = 500
-
-# What each LC dataset owns. The first model is the one the pass is named after; children
-# reached by foreign key (variants, order lines, addresses) go with their parent by cascade.
-DATASET_MODELS: dict[str, tuple[type[models.Model], ...]] = {
-    "products": (LcProduct,),
-    "categories": (LcCategory,),
-    "brands": (LcBrand,),
-    "orders": (LcOrder,),
-    "customers": (LcCustomer, LcCustomerGroup),
-    "carriers": (LcLocation, LcShippingMethod),
-}
 
 _update_fields: dict[type[models.Model], list[str]] = {}
 

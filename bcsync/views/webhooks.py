@@ -6,7 +6,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ..webhooks import SECRET_HEADER, WebhookBadPayload, WebhookUnauthorized, webhook_receive
+from ..webhook_registration import SECRET_HEADER
+from ..webhooks import WebhookBadPayload, WebhookUnauthorized, webhook_receive
 
 
 @csrf_exempt  # BigCommerce has no CSRF token; the secret header authenticates the delivery.
