@@ -185,8 +185,8 @@ def release(status: LcStatus, *, ok: bool, error: str = "",
         values.update(last_error=error[:2000], last_error_at=now)
     with transaction.atomic():
         held = (LcStatus.objects.select_for_update()
-                .filter(pk=status.pk, run_token=status.run_token).exists())
-        if not held:
+                .filter(pk=status.pk, run_token=status.run_token).first())
+        if held is None:
             return False
         models_ = list(counted)
         if models_:

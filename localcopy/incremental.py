@@ -37,7 +37,8 @@ def sync_dataset(*, client: BigCommerceClient, store_hash: str, dataset: str,
             fields["watermark"] = p.next_watermark(previous)
         return fields
 
-    return run_pass(client=client, store_hash=store_hash, spec=spec,
+    return run_pass(client=client, store_hash=store_hash, dataset=spec.name,
+                    counted=spec.models,
                     kind=LcRun.Kind.INCREMENTAL, body=body, progress=progress)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.db import models
 from django.utils import timezone
 
 from bcsync.client import BigCommerceClient, BigCommerceError, Page
@@ -17,9 +18,6 @@ from bcsync.client import BigCommerceClient, BigCommerceError, Page
 from .claims import ClaimLost, beat_every, claim, heartbeat, release
 from .models import LcStatus
 from .runs import RunSummary, Tally
-
-if TYPE_CHECKING:
-    from .datasets import DatasetSpec
 
 logger = logging.getLogger("localcopy")
 
@@ -111,17 +109,17 @@ class Pass:
 Body = Callable[[Pass], dict[str, Any]]
 
 
-def run_pass(*, client: BigCommerceClient, store_hash: str, spec: DatasetSpec, kind: str,
-             body: Body, progress: Progress | None = None,
-             status: LcStatus | None = None) -> RunSummary:
+def run_pass(*, client: BigCommerceClient, store_hash: str, dataset: str,
+             counted: Sequence[type[models.Model]], kind: str, body: Body,
+             progress: Progress | None = None, status: LcStatus | None = None) -> RunSummary:
     """Claim the dataset (unless `status` is already claimed), run `body`, record the
-    outcome; ReloadAlreadyRunning if a live pass holds it.
+    outcome, the row count recounted from `counted` (the dataset's models);
+    ReloadAlreadyRunning if a live pass holds it.
 
     BigCommerce errors end the pass as failed (the pages already written stay, the watermark
     stays where it was), `transient` carried into the summary; anything else is a bug:
     recorded the same way, then re-raised.
     """
-    dataset = spec.name
     if status is None:
         status = claim(store_hash=store_hash, dataset=dataset, kind=kind)
     tally = Tally(client=client, store_hash=store_hash, dataset=dataset, kind=kind,
@@ -139,19 +137,19 @@ def run_pass(*, client: BigCommerceClient, store_hash: str, spec: DatasetSpec, k
         error = f"{type(exc).__name__}: {exc}"
         transient = isinstance(exc, BigCommerceError) and exc.transient
         logger.warning("LC %s of %s/%s failed: %s", kind, store_hash, dataset, error)
-        release(status, ok=False, error=error, counted=spec.models)
+        release(status, ok=False, error=error, counted=counted)
         return tally.finish(ok=False, error=error, transient=transient)
     except Exception as exc:
         logger.exception("LC %s of %s/%s crashed", kind, store_hash, dataset)
         error = f"{type(exc).__name__}: {exc}"
-        release(status, ok=False, error=error, counted=spec.models)
+        release(status, ok=False, error=error, counted=counted)
         tally.finish(ok=False, error=error)
         raise
     finally:
         client.keepalive = previous_keepalive
     # Done: the bar is full even where the API never said how many records there were.
     fields.setdefault("items_total", p.items_done)
-    if not release(status, ok=True, counted=spec.models, **fields):
+    if not release(status, ok=True, counted=counted, **fields):
         error = "the claim was taken over before the pass finished; watermark not saved"
         return tally.finish(ok=False, error=error)
     if progress is not None:

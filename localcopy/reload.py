@@ -28,7 +28,8 @@ def reload_dataset(*, client: BigCommerceClient, store_hash: str, dataset: str,
             fields["watermark"] = p.next_watermark(None)
         return fields
 
-    return run_pass(client=client, store_hash=store_hash, spec=spec, kind=LcRun.Kind.FULL,
+    return run_pass(client=client, store_hash=store_hash, dataset=spec.name,
+                    counted=spec.models, kind=LcRun.Kind.FULL,
                     body=body, progress=progress, status=status)
 
 
