@@ -7,6 +7,7 @@ record into it meanwhile, but nothing makes it look current except a Full Reload
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.db import models, transaction
 
@@ -18,7 +19,7 @@ from .writers import DELETE_CHUNK
 
 # What a dropped dataset's status forgets: it was never loaded, as far as the panel and the
 # incremental pass (which starts over with a Full Reload) are concerned.
-NOT_LOADED = {
+NOT_LOADED: dict[str, Any] = {
     "last_full_reload_at": None, "last_incremental_at": None, "watermark": None,
     "last_error": "", "last_error_at": None,
 }
