@@ -8,7 +8,7 @@ from localcopy.models import LcStatus
 from localcopy.services import DATASETS
 
 from .client import BigCommerceError
-from .lc_requests import lc_reload_request
+from .lc_requests import LcBusy, lc_reload_request
 from .models import StoreConnection
 from .tasks import webhooks_register_enqueue
 from .webhook_registration import webhooks_register
@@ -40,7 +40,11 @@ def connection_onboard(*, connection: StoreConnection, register_now: bool = True
                                 last_full_reload_at__isnull=False)
         .values_list("dataset", flat=True)
     )
-    never = [name for name in DATASETS if name not in loaded]
-    for dataset in never:
-        lc_reload_request(connection=connection, dataset=dataset)
-    return Onboarding(webhooks=webhooks, reloads_queued=never)
+    queued = []
+    for dataset in (name for name in DATASETS if name not in loaded):
+        try:
+            lc_reload_request(connection=connection, dataset=dataset)
+        except LcBusy:
+            continue  # being deleted: a Full Reload is for after that
+        queued.append(dataset)
+    return Onboarding(webhooks=webhooks, reloads_queued=queued)

@@ -198,3 +198,15 @@ def test_a_reload_is_refused_while_the_lc_is_being_deleted(connection):
     lc_delete_request(connection=connection)
     with pytest.raises(LcBusy, match="being deleted"):
         lc_reload_request(connection=connection, dataset="brands")
+
+
+def test_onboarding_again_while_the_lc_is_being_deleted_queues_nothing_over_it(
+        connection, django_capture_on_commit_callbacks):
+    from bcsync.onboarding import connection_onboard
+
+    lc_delete_request(connection=connection)
+    with django_capture_on_commit_callbacks() as callbacks:
+        onboarding = connection_onboard(connection=connection, register_now=False)
+    assert onboarding.reloads_queued == []
+    assert [name for name, _ in enqueued(callbacks)] == ["bcsync.tasks.webhooks_register_task"]
+    assert set(LcStatus.objects.values_list("queued", flat=True)) == {"delete"}
