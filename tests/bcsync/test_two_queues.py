@@ -10,6 +10,8 @@ import pytest
 from bcemulator.process import EmulatorProcess
 from bcsync.connections import connection_upsert
 from bcsync.lc_requests import lc_reload_request
+from bcsync.models import WorkerHeartbeat
+from bcsync.tasks import record_heartbeat
 from bcsync.webhooks import webhook_receive
 from localcopy.models import LcProduct, LcRefresh, LcStatus
 from tests.workers import WorkerProcess, wait_for
@@ -33,6 +35,10 @@ def test_a_webhook_refresh_completes_while_a_long_reload_runs(emulator, queues):
     store = connection.store_hash
     with WorkerProcess([queues["bulk"]], name="bulk") as bulk, \
             WorkerProcess([queues["realtime"]], name="realtime") as realtime:
+        # The realtime worker is up and consuming (a slow start must not read as a wait).
+        record_heartbeat.delay(name=queues["realtime"])
+        wait_for(lambda: WorkerHeartbeat.objects.filter(name=queues["realtime"]).exists(),
+                 "the realtime worker to start", workers=(realtime,))
         lc_reload_request(connection=connection, dataset="products")
         wait_for(lambda: LcStatus.objects.filter(store_hash=store, dataset="products",
                                                  state="running", items_done__gt=0).exists(),

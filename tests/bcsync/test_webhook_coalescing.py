@@ -24,8 +24,9 @@ PRODUCT_READ = "GET /v3/catalog/products/{product_id}"
 
 @pytest.fixture
 def emulator() -> Iterator[EmulatorProcess]:
-    # A read takes 2 s, so deliveries arriving while the worker fetches are seen doing so.
-    with EmulatorProcess(seed=20, faults={"slow_ms": 2000}) as emu:
+    # A read takes 4 s: the burst lands while the worker fetches (one more read), and is
+    # over before that second read starts, however loaded the machine.
+    with EmulatorProcess(seed=20, faults={"slow_ms": 4000}) as emu:
         yield emu
 
 
