@@ -23,9 +23,9 @@ pytestmark = [pytest.mark.emulator, pytest.mark.worker,
 
 @pytest.fixture
 def emulator() -> Iterator[EmulatorProcess]:
-    # Every request takes 200 ms: an order costs two (its lines, its addresses), so 25
-    # orders take 10 s, well past the 4.5 s after which a silent pass counts as dead here.
-    with EmulatorProcess(seed="demo", faults={"slow_ms": 200}) as emu:
+    # Every request takes 300 ms: an order costs two (its lines, its addresses), so 25
+    # orders take 15 s, well past the 9 s after which a silent pass counts as dead here.
+    with EmulatorProcess(seed="demo", faults={"slow_ms": 300}) as emu:
         yield emu
 
 
@@ -34,7 +34,7 @@ def test_a_healthy_slow_pass_is_never_stalled_and_delete_is_refused_under_it(
     connection, _ = connection_upsert(store_hash=emulator.store_hash,
                                       access_token=emulator.token, api_url=emulator.base_url)
     store = connection.store_hash
-    assert stale_after().total_seconds() == 4.5
+    assert stale_after().total_seconds() == 9
     lc_reload_request(connection=connection, dataset="orders")
 
     lights: set[str] = set()
@@ -57,7 +57,7 @@ def test_a_healthy_slow_pass_is_never_stalled_and_delete_is_refused_under_it(
 
     wait_for(done, "the orders reload to finish", seconds=120, every=0.5)
 
-    assert time.monotonic() - started > 2 * stale_after().total_seconds()  # slow indeed
+    assert time.monotonic() - started > stale_after().total_seconds()  # outlived the window
     assert "Stalled" not in lights and "Failed" not in lights, lights
     assert refused >= 5
     assert not LcRun.objects.filter(abandoned=True).exists()
