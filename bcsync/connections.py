@@ -34,11 +34,15 @@ def rate_budget_for(store_hash: str) -> RateBudget:
 
 
 def client_for(connection: StoreConnection, **kwargs) -> BigCommerceClient:
-    """The API client for a connection. A connection stored before its API URL was checked
-    (plain http:// to another machine in production) gets none: its token stays home."""
+    """The API client for a connection: timeouts and retries from BIGCOMMERCE_CLIENT (which
+    also set how long a silent pass may live), the store's shared rate budget. A connection
+    stored before its API URL was checked (plain http:// to another machine in production)
+    gets none: its token stays home."""
     problem = api_url_problem(connection.api_url)
     if problem:
         raise InvalidRequest(problem, request_sent=False)
+    for name, value in settings.BIGCOMMERCE_CLIENT.items():
+        kwargs.setdefault(name, value)
     kwargs.setdefault("budget", rate_budget_for(connection.store_hash))
     return BigCommerceClient.from_connection(connection, **kwargs)
 

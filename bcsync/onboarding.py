@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from localcopy.models import Dataset, LcStatus
+from localcopy.models import LcStatus
+from localcopy.services import DATASETS
 
 from .client import BigCommerceError
-from .lc import lc_reload_request
+from .lc_requests import LcBusy, lc_reload_request
 from .models import StoreConnection
-from .webhooks import webhooks_register, webhooks_register_request
+from .tasks import webhooks_register_enqueue
+from .webhook_registration import webhooks_register
 
 
 @dataclass(frozen=True)
@@ -31,14 +33,18 @@ def connection_onboard(*, connection: StoreConnection, register_now: bool = True
         else:
             webhooks = f"{len(hooks)} webhooks registered."
     else:
-        webhooks_register_request(connection=connection)
+        webhooks_register_enqueue(connection_id=connection.pk)
         webhooks = "Webhook registration queued."
     loaded = set(
         LcStatus.objects.filter(store_hash=connection.store_hash,
                                 last_full_reload_at__isnull=False)
         .values_list("dataset", flat=True)
     )
-    never = [c for c in Dataset.values if c not in loaded]
-    for dataset in never:
-        lc_reload_request(connection=connection, dataset=dataset)
-    return Onboarding(webhooks=webhooks, reloads_queued=never)
+    queued = []
+    for dataset in (name for name in DATASETS if name not in loaded):
+        try:
+            lc_reload_request(connection=connection, dataset=dataset)
+        except LcBusy:
+            continue  # being deleted: a Full Reload is for after that
+        queued.append(dataset)
+    return Onboarding(webhooks=webhooks, reloads_queued=queued)

@@ -1,7 +1,11 @@
-"""Staff roles as Django groups. Kept in step on every migrate, so a new permission lands in
-the role that needs it without a hand edit in the admin."""
+"""Staff roles as Django groups, and the rules of who may do what.
+
+The groups are kept in step on every migrate, so a new permission lands in the role that
+needs it without a hand edit in the admin."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 
@@ -60,3 +64,23 @@ def roles_ensure(extra: dict[str, list[str]] | None = None) -> dict[str, Group]:
         group.permissions.set(perms)
         groups[role] = group
     return groups
+
+
+# ---- who may do what (views check these; templates get them in their context) ------------
+
+RUN_SYNC = "bcsync.run_sync"
+
+
+def can_run(user: Any) -> bool:
+    """Reload and delete the LC: the sync-operator role."""
+    return bool(user.has_perm(RUN_SYNC))
+
+
+def can_switch(user: Any) -> bool:
+    """The LC / Web background switches: whoever may change sync settings, or run the sync."""
+    return bool(user.has_perm("bcsync.change_syncsettings")) or can_run(user)
+
+
+def can_register(user: Any) -> bool:
+    """(Re)register webhooks: sync operators, or whoever may change store connections."""
+    return can_run(user) or bool(user.has_perm("bcsync.change_storeconnection"))

@@ -1,39 +1,70 @@
-"""Celery tasks: thin wrappers that take ids, call one service and decide whether to retry.
+"""Celery tasks: thin wrappers that take ids, call one job, and decide whether to retry; and
+the typed functions that send them, each once the current transaction commits.
 
-Transient BigCommerce errors (timeouts, 429 and 5xx after the client's own retries) are
-retried with a growing delay; anything else is final and already recorded by the service
-(LcStatus.last_error, LcRun.error) for the panel to show.
+Callers import the `*_enqueue` functions (never a task looked up by name), so the chain
+runs one way: services → these → jobs (`lc_jobs`, `webhook_registration`) → localcopy.
+Which queue a task goes to is settings.CELERY_TASK_ROUTES.
+
+A pass that failed on an error that may go away (`RunSummary.transient`: timeout, 429, 5xx)
+is retried with an exponential delay; anything else is final and already recorded by the
+service (LcStatus.last_error, LcRun.error) for the panel to show.
 """
 
 from __future__ import annotations
 
-from typing import NoReturn
+from datetime import timedelta
+from functools import partial
+from typing import Any, NoReturn
 
 from celery import Task, shared_task
+from django.conf import settings
+from django.db import transaction
+
+from localcopy.services import RunSummary
 
 from .client import BigCommerceError
 from .heartbeat import heartbeat_record
-from .lc import (
-    PassFailedTransiently,
+from .lc_jobs import (
     ReloadWaiting,
+    lc_delete_run,
     lc_reconcile_all,
     lc_refresh_run,
     lc_reload_run,
+    lc_runs_prune_run,
+    lc_sweep_run,
     lc_sync_all,
 )
-from .webhooks import webhooks_register_run
+from .webhook_registration import webhooks_register_run
 
 MINUTE = 60
-# How often a full reload looks again while an incremental pass holds its dataset.
+# How often queued work looks again while a live pass holds its dataset.
 WAIT_FOR_PASS_SECONDS = 15
 
 
-def _retry_or_raise(task: Task, exc: Exception) -> NoReturn:
-    transient = isinstance(exc, PassFailedTransiently) or getattr(exc, "transient", False)
-    if transient and task.request.retries < task.max_retries:
-        # 30 s, 1 min, 2 min, 4 min ... capped at 10 min.
-        countdown = min(10 * MINUTE, 30 * 2 ** task.request.retries)
-        raise task.retry(exc=exc, countdown=countdown)
+def _on_commit(task: Task, **kwargs: Any) -> None:
+    # The worker must never read rows that are not committed yet (or that a rollback takes
+    # back); outside a transaction this sends at once.
+    transaction.on_commit(partial(task.apply_async, kwargs=kwargs))
+
+
+def _retry_in(task: Task) -> timedelta | None:
+    """When the next try of a failed task would run (30 s, 1 min, 2 min, … capped at 10 min);
+    None when it has no tries left."""
+    if task.request.retries >= task.max_retries:
+        return None
+    return timedelta(seconds=min(10 * MINUTE, 30 * 2 ** task.request.retries))
+
+
+def _retry_if_transient(task: Task, summary: RunSummary | None,
+                        retry_in: timedelta | None) -> None:
+    if summary is not None and not summary.ok and summary.transient and retry_in is not None:
+        raise task.retry(countdown=retry_in.total_seconds())
+
+
+def _retry_or_raise(task: Task, exc: BigCommerceError) -> NoReturn:
+    retry_in = _retry_in(task)
+    if exc.transient and retry_in is not None:
+        raise task.retry(exc=exc, countdown=retry_in.total_seconds())
     raise exc
 
 
@@ -42,17 +73,26 @@ def record_heartbeat(name: str = "worker") -> int:
     return heartbeat_record(name=name).beats
 
 
+# ---- the local copy ------------------------------------------------------------------------
+
+
 @shared_task(bind=True, name="bcsync.tasks.lc_reload_task", ignore_result=True,
-             max_retries=5, soft_time_limit=2 * 60 * MINUTE, time_limit=2 * 60 * MINUTE + 300)
+             max_retries=5, soft_time_limit=settings.LC_RELOAD_TIME_LIMIT - 5 * MINUTE,
+             time_limit=settings.LC_RELOAD_TIME_LIMIT)
 def lc_reload_task(self: Task, connection_id: int, dataset: str) -> str:
+    retry_in = _retry_in(self)
     try:
-        summary = lc_reload_run(connection_id=connection_id, dataset=dataset)
+        summary = lc_reload_run(connection_id=connection_id, dataset=dataset,
+                                retry_in=retry_in)
     except ReloadWaiting as exc:
         # Incremental passes take seconds to minutes; wait for this one for up to an hour.
         raise self.retry(exc=exc, countdown=WAIT_FOR_PASS_SECONDS, max_retries=240) from exc
-    except (BigCommerceError, PassFailedTransiently) as exc:
-        _retry_or_raise(self, exc)
+    _retry_if_transient(self, summary, retry_in)
     return summary.line() if summary else "nothing to do"
+
+
+def lc_reload_enqueue(*, connection_id: int, dataset: str) -> None:
+    _on_commit(lc_reload_task, connection_id=connection_id, dataset=dataset)
 
 
 @shared_task(bind=True, name="bcsync.tasks.lc_sync_task", ignore_result=True,
@@ -65,14 +105,16 @@ def lc_sync_task(self: Task) -> list[str]:
 
 @shared_task(bind=True, name="bcsync.tasks.lc_refresh_task", ignore_result=True,
              max_retries=6, soft_time_limit=2 * MINUTE, time_limit=3 * MINUTE)
-def lc_refresh_task(self: Task, connection_id: int, resource: str, bc_id: int,
-                    deleted: bool = False) -> str:
-    try:
-        summary = lc_refresh_run(connection_id=connection_id, resource=resource,
-                                 bc_id=bc_id, deleted=deleted)
-    except (BigCommerceError, PassFailedTransiently) as exc:
-        _retry_or_raise(self, exc)
+def lc_refresh_task(self: Task, connection_id: int, resource: str, bc_id: int) -> str:
+    retry_in = _retry_in(self)
+    summary = lc_refresh_run(connection_id=connection_id, resource=resource, bc_id=bc_id,
+                             retry_in=retry_in)
+    _retry_if_transient(self, summary, retry_in)
     return summary.line() if summary else "nothing to do"
+
+
+def lc_refresh_enqueue(*, connection_id: int, resource: str, bc_id: int) -> None:
+    _on_commit(lc_refresh_task, connection_id=connection_id, resource=resource, bc_id=bc_id)
 
 
 @shared_task(bind=True, name="bcsync.tasks.lc_reconcile_task", ignore_result=True,
@@ -82,6 +124,47 @@ def lc_reconcile_task(self: Task) -> list[str]:
     return [summary.line() for summary in lc_reconcile_all()]
 
 
+@shared_task(bind=True, name="bcsync.tasks.lc_delete_task", ignore_result=True,
+             soft_time_limit=settings.LC_RELOAD_TIME_LIMIT - 5 * MINUTE,
+             time_limit=settings.LC_RELOAD_TIME_LIMIT)
+def lc_delete_task(self: Task, store_hash: str) -> list[str]:
+    try:
+        return [summary.line() for summary in lc_delete_run(store_hash=store_hash)]
+    except ReloadWaiting as exc:
+        raise self.retry(exc=exc, countdown=WAIT_FOR_PASS_SECONDS, max_retries=240) from exc
+
+
+def lc_delete_enqueue(*, store_hash: str) -> None:
+    _on_commit(lc_delete_task, store_hash=store_hash)
+
+
+# Runs without a claim (refreshes, reconciliations) cannot outlive their task's hard limit.
+UNCLAIMED_RUNS_AFTER = timedelta(seconds=max(lc_refresh_task.time_limit,
+                                             lc_reconcile_task.time_limit))
+
+
+@shared_task(name="bcsync.tasks.lc_sweep_task", ignore_result=True,
+             soft_time_limit=2 * MINUTE, time_limit=3 * MINUTE)
+def lc_sweep_task() -> str:
+    orders = lc_sweep_run(unclaimed_runs_after=UNCLAIMED_RUNS_AFTER)
+    for connection_id, dataset in orders.reloads:
+        lc_reload_enqueue(connection_id=connection_id, dataset=dataset)
+    for store_hash in orders.deletes:
+        lc_delete_enqueue(store_hash=store_hash)
+    for connection_id, key in orders.refreshes:
+        lc_refresh_enqueue(connection_id=connection_id, resource=key.resource, bc_id=key.bc_id)
+    return orders.sweep.line()
+
+
+@shared_task(name="bcsync.tasks.lc_runs_prune_task", ignore_result=True,
+             soft_time_limit=10 * MINUTE, time_limit=11 * MINUTE)
+def lc_runs_prune_task() -> int:
+    return lc_runs_prune_run()
+
+
+# ---- webhooks ------------------------------------------------------------------------------
+
+
 @shared_task(bind=True, name="bcsync.tasks.webhooks_register_task", ignore_result=True,
              max_retries=5, soft_time_limit=5 * MINUTE, time_limit=6 * MINUTE)
 def webhooks_register_task(self: Task, connection_id: int) -> int:
@@ -89,3 +172,7 @@ def webhooks_register_task(self: Task, connection_id: int) -> int:
         return len(webhooks_register_run(connection_id=connection_id))
     except BigCommerceError as exc:
         _retry_or_raise(self, exc)
+
+
+def webhooks_register_enqueue(*, connection_id: int) -> None:
+    _on_commit(webhooks_register_task, connection_id=connection_id)

@@ -1,5 +1,5 @@
-"""BigCommerce webhooks: register ours on a store, and turn a delivery into a targeted LC
-refresh.
+"""BigCommerce webhooks: turn a delivery into a targeted LC refresh (registering ours on a
+store is `webhook_registration`).
 
 A delivery only says *what* changed (scope + id), never trusted content: the refresh re-reads
 the record from BigCommerce, so duplicate, late and out-of-order deliveries are harmless.
@@ -16,37 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from localcopy.models import LcRun
+from localcopy.services import lc_refresh_request
 
-from .client import BigCommerceClient, Webhook
-from .connections import client_for
-from .lc import enqueue_on_commit
 from .models import StoreConnection, SyncSettings
-
-# BigCommerce sends the hook's custom headers with every callback; this one carries the
-# connection's secret, which is how the receiver knows a delivery is genuine.
-SECRET_HEADER = "X-Bcsync-Secret"
-
-# Products are listed one by one: `store/product/*` would also match the inventory scopes on
-# BigCommerce, and both hooks would then fire for one stock change. Brands have no webhooks;
-# the incremental pass covers them.
-WEBHOOK_SCOPES: tuple[str, ...] = (
-    "store/product/created",
-    "store/product/updated",
-    "store/product/deleted",
-    "store/product/inventory/updated",
-    "store/product/inventory/order/updated",
-    "store/sku/*",
-    "store/category/*",
-    "store/order/*",
-    "store/customer/*",
-)
+from .tasks import lc_refresh_enqueue
 
 # Every delivery is bounded before it is parsed. BigCommerce's payloads are a few hundred
 # bytes, three levels deep, with ids as JSON integers (webhooks.v3.yml); a body past these
@@ -78,76 +56,6 @@ class WebhookRefresh:
     resource: str
     bc_id: int
     deleted: bool = False
-
-
-@dataclass(frozen=True)
-class HookRegistration:
-    scope: str
-    hook_id: int
-    action: str  # created / reactivated / unchanged / removed duplicate
-
-
-# ---- registration --------------------------------------------------------------------------
-
-
-def webhook_receiver_url(*, connection: StoreConnection) -> str:
-    """Where BigCommerce should deliver: BCSYNC_PUBLIC_URL + the receiver's path."""
-    path = reverse("bcsync:webhook_receiver", args=[connection.store_hash])
-    return settings.BCSYNC_PUBLIC_URL.rstrip("/") + path
-
-
-def _register_with(client: BigCommerceClient, *, secret: str,
-                   receiver_url: str) -> list[HookRegistration]:
-    headers = {SECRET_HEADER: secret}
-    existing: dict[str, list[Webhook]] = {}
-    for hook in client.iter_webhooks({"destination": receiver_url}):
-        existing.setdefault(hook.scope, []).append(hook)
-    results = []
-    for scope in WEBHOOK_SCOPES:
-        hooks = existing.get(scope, [])
-        if not hooks:
-            hook = client.create_webhook(scope=scope, destination=receiver_url,
-                                         headers=headers)
-            results.append(HookRegistration(scope, hook.id, "created"))
-            continue
-        keep, *extra = hooks
-        # A hook BigCommerce deactivated (90 days idle, or 48 h of failed deliveries) or one
-        # carrying an old secret is brought back rather than duplicated.
-        if not keep.is_active or keep.headers.get(SECRET_HEADER) != secret:
-            client.update_webhook(keep.id, {"is_active": True, "headers": headers})
-            results.append(HookRegistration(scope, keep.id, "reactivated"))
-        else:
-            results.append(HookRegistration(scope, keep.id, "unchanged"))
-        for hook in extra:
-            client.delete_webhook(hook.id)
-            results.append(HookRegistration(scope, hook.id, "removed duplicate"))
-    return results
-
-
-def webhooks_register(*, connection: StoreConnection,
-                      receiver_url: str | None = None) -> list[HookRegistration]:
-    """(Re)register our webhooks on the store. Idempotent: hooks that already exist for the
-    same scope and destination are kept (reactivated if needed), never duplicated."""
-    receiver_url = receiver_url or webhook_receiver_url(connection=connection)
-    # Few, short retries: a person is waiting on the button (the task retries on its own).
-    with client_for(connection, max_retries=1, max_retry_seconds=10) as client:
-        results = _register_with(client, secret=connection.webhook_secret,
-                                 receiver_url=receiver_url)
-    StoreConnection.objects.filter(pk=connection.pk).update(
-        webhooks_registered_at=timezone.now(), webhooks_destination=receiver_url)
-    return results
-
-
-def webhooks_register_request(*, connection: StoreConnection) -> None:
-    """Register in the background once the connection is committed (on connect)."""
-    enqueue_on_commit("webhooks_register_task", connection_id=connection.pk)
-
-
-def webhooks_register_run(*, connection_id: int) -> list[HookRegistration]:
-    connection = StoreConnection.objects.filter(pk=connection_id, is_active=True).first()
-    if connection is None:
-        return []
-    return webhooks_register(connection=connection)
 
 
 # ---- receiving -----------------------------------------------------------------------------
@@ -269,7 +177,7 @@ def webhook_secret_ok(*, connection: StoreConnection, presented: str | None) -> 
 
 def webhook_receive(*, store_hash: str, secret: str | None, body: bytes
                     ) -> WebhookRefresh | None:
-    """Check, parse and map one delivery; enqueue its refresh when the request commits.
+    """Check, parse and map one delivery; record its refresh, sent when the request commits.
     No BigCommerce call happens here: BigCommerce wants a quick 2xx."""
     connection = StoreConnection.objects.filter(store_hash=store_hash, is_active=True).first()
     if connection is None or not webhook_secret_ok(connection=connection, presented=secret):
@@ -278,9 +186,13 @@ def webhook_receive(*, store_hash: str, secret: str | None, body: bytes
     refresh = webhook_refresh_for(payload)
     with transaction.atomic():
         StoreConnection.objects.filter(pk=connection.pk).update(last_webhook_at=timezone.now())
-        if refresh is not None:
-            enqueue_on_commit("lc_refresh_task", connection_id=connection.pk,
-                     resource=refresh.resource, bc_id=refresh.bc_id, deleted=refresh.deleted)
+        # One pending refresh per record: a task only for a new one (or one whose fetch is
+        # under way and may predate this delivery); repeated deliveries join it.
+        if refresh is not None and lc_refresh_request(
+                store_hash=connection.store_hash, resource=refresh.resource,
+                bc_id=refresh.bc_id, deleted=refresh.deleted):
+            lc_refresh_enqueue(connection_id=connection.pk, resource=refresh.resource,
+                               bc_id=refresh.bc_id)
     return refresh
 
 

@@ -220,8 +220,13 @@ class LcLocation(Mirrored):
 
 
 class LcStatus(models.Model):
-    """One row per store and dataset: what the LC panel shows, and the incremental
-    watermark. A running reload claims the row (state=running) so a second request joins it."""
+    """One row per store and dataset: the state machine the LC panel shows, the lock a pass
+    holds, and the incremental watermark.
+
+    A pass claims the row (state=running, its run token, a heartbeat on time); a Full Reload
+    or delete a person asks for is recorded in `queued` before any broker message is sent,
+    so it survives a lost message or a killed worker (see `claims` and `queueing`).
+    """
 
     class State(models.TextChoices):
         IDLE = "idle", "Current"
@@ -231,16 +236,28 @@ class LcStatus(models.Model):
     store_hash = models.CharField(max_length=32)
     dataset = models.CharField(max_length=20, choices=Dataset.choices)
     state = models.CharField(max_length=10, choices=State.choices, default=State.IDLE)
-    run_kind = models.CharField(max_length=20, blank=True, help_text="full / incremental")
+    run_kind = models.CharField(max_length=20, blank=True, help_text="full / incremental / delete")
     run_token = models.CharField(max_length=40, blank=True,
                                  help_text="Identifies the run that holds the claim.")
     heartbeat_at = models.DateTimeField(null=True, blank=True,
                                         help_text="A running pass touches this as it goes; "
-                                        "a stale one may be taken over.")
-    row_count = models.PositiveIntegerField(default=0)
-    pages_done = models.PositiveIntegerField(default=0)
-    pages_total = models.PositiveIntegerField(null=True, blank=True)
-    items_done = models.PositiveIntegerField(default=0)
+                                        "a stale one is abandoned and may be taken over.")
+    queued = models.CharField(
+        max_length=20, blank=True,
+        help_text="A Full Reload (full) or a delete asked for and not started yet.")
+    queued_at = models.DateTimeField(null=True, blank=True)
+    queued_due_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the task sent for the queued request is due (now, or a retry's "
+        "countdown later); the sweeper sends it again if no worker has taken it by a while "
+        "after that.")
+    row_count = models.PositiveIntegerField(
+        default=0, help_text="Records of this dataset in the LC (every model it owns); kept "
+        "by every write, recounted at the end of each pass.")
+    items_done = models.PositiveIntegerField(default=0, help_text="Records read (or deleted) "
+                                             "by the current or last pass.")
+    items_total = models.PositiveIntegerField(null=True, blank=True,
+                                              help_text="How many there are, when known.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     last_full_reload_at = models.DateTimeField(null=True, blank=True)
@@ -274,13 +291,18 @@ class LcRun(models.Model):
         INCREMENTAL = "incremental", "Incremental pass"
         WEBHOOK = "webhook", "Webhook refresh"
         RECONCILE = "reconcile", "Id reconciliation"
+        DELETE = "delete", "Delete"
 
     store_hash = models.CharField(max_length=32)
     dataset = models.CharField(max_length=20, choices=Dataset.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    run_token = models.CharField(max_length=40, blank=True, db_index=True,
+                                 help_text="The claim's token, for passes that hold one.")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     ok = models.BooleanField(null=True)
+    abandoned = models.BooleanField(default=False,
+                                    help_text="Its worker stopped; the sweeper closed it.")
     requests = models.PositiveIntegerField(default=0)
     inserted = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -297,3 +319,31 @@ class LcRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.dataset} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class LcRefresh(models.Model):
+    """A webhook's request to re-read one record: one row per record, however many
+    deliveries arrive (BigCommerce repeats them), written in the delivery's transaction.
+
+    The refresh task takes the row when it starts (`taken_at`); a delivery arriving during
+    the fetch puts it back, so it costs one more read and no more (see `pending`).
+    """
+
+    store_hash = models.CharField(max_length=32)
+    resource = models.CharField(max_length=20)
+    bc_id = models.BigIntegerField("BigCommerce id")
+    deleted = models.BooleanField(default=False,
+                                  help_text="A delivery said the record is gone.")
+    requested_at = models.DateTimeField(help_text="The latest delivery.")
+    due_at = models.DateTimeField(help_text="When the task last sent for it is due.")
+    taken_at = models.DateTimeField(null=True, blank=True,
+                                    help_text="When a task took it (its fetch is under way).")
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = "LC pending refresh"
+        constraints = [models.UniqueConstraint(fields=["store_hash", "resource", "bc_id"],
+                                               name="lc_refresh_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.store_hash}/{self.resource} {self.bc_id}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -22,10 +22,13 @@ class _Failed:
         self.exc = exc
 
 
-def prefetched(source: Iterator[T], *, depth: int = 1) -> Iterator[T]:
+def prefetched(source: Iterator[T], *, depth: int = 1, idle: Callable[[], None] | None = None,
+               idle_every: float = 1.0) -> Iterator[T]:
     """Yield what `source` yields, fetching ahead in one thread. `source` must not share
     anything that is not thread-safe with the consumer (its client is used by that thread
-    only while this runs). Exceptions from `source` are re-raised here, in order."""
+    only while this runs). Exceptions from `source` are re-raised here, in order. `idle` is
+    called every `idle_every` seconds while the consumer waits for the next item (a pass
+    shows it is alive while the helper thread's request is retried)."""
     box: queue.Queue[object] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
@@ -52,7 +55,12 @@ def prefetched(source: Iterator[T], *, depth: int = 1) -> Iterator[T]:
     worker.start()
     try:
         while True:
-            item = box.get()
+            try:
+                item = box.get(timeout=idle_every)
+            except queue.Empty:
+                if idle is not None:
+                    idle()
+                continue
             if item is _DONE:
                 return
             if isinstance(item, _Failed):

@@ -67,8 +67,6 @@ PAGE = 250
 Beat = Callable[[], None]
 # Ids per `id:in` query when confirming that unseen rows are really gone.
 CONFIRM_CHUNK = 100
-# Heartbeat every this many orders while fetching their lines.
-ORDERS_PER_BEAT = 25
 # Products per request when their stock is read again after orders (the page limit, so
 # each chunk is one request).
 STOCK_CHUNK = 250
@@ -148,7 +146,7 @@ def pull_products(p: Pass, *, full: bool, since: datetime | None) -> None:
     filters = {"date_modified:min": since} if since is not None else None
     pages = p.client.iter_product_pages(include=DEFAULT_PRODUCT_INCLUDE, filters=filters,
                                         limit=PAGE)
-    for page, parsed in prefetched(parsed_pages(pages, parse_product)):
+    for page, parsed in prefetched(parsed_pages(pages, parse_product), idle=p.alive):
         write_products(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full,
                        beat=p.beat_for(page), parsed=parsed)
         p.report()
@@ -184,7 +182,8 @@ def write_customers(p: Pass | None, *, store_hash: str, tally: Tally, items: lis
 
 def pull_customers(p: Pass, *, full: bool, since: datetime | None) -> None:
     filters = {"date_modified:min": since} if since is not None else None
-    for page in prefetched(p.client.iter_customer_pages(filters=filters, limit=PAGE)):
+    for page in prefetched(p.client.iter_customer_pages(filters=filters, limit=PAGE),
+                           idle=p.alive):
         write_customers(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full,
                         beat=p.beat_for(page))
         p.report()
@@ -219,7 +218,8 @@ def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
                  .values_list("bc_id", "raw_hash"))
     details: dict[int, tuple[list[Parsed], list[Parsed]]] = {}
     gone: set[int] = set()
-    for n, row in enumerate(rows, start=1):
+    # Two requests per order: the pass shows it is alive through the client's keepalive.
+    for row in rows:
         assert row.bc_id is not None
         if known.get(row.bc_id) == encoded(row)[1]:
             continue
@@ -231,8 +231,6 @@ def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
             gone.add(row.bc_id)  # deleted between the list and now: the sweep will remove it
             continue
         details[row.bc_id] = (lines, addresses)
-        if p is not None and n % ORDERS_PER_BEAT == 0:
-            p.alive()
     rows = [r for r in rows if r.bc_id not in gone]
     now = timezone.now()
     with transaction.atomic():
@@ -362,18 +360,6 @@ def pull_carriers(p: Pass, *, full: bool, since: datetime | None) -> None:
                full=full)
     _pull_list(p, LcShippingMethod, _shipping_method_pages(p),
                lambda pair: parse_shipping_method(pair["method"], zone=pair["zone"]), full=full)
-
-
-PULLS = {
-    "products": pull_products,
-    "categories": pull_categories,
-    "brands": pull_brands,
-    "orders": pull_orders,
-    "customers": pull_customers,
-    "carriers": pull_carriers,
-}
-# Categories BigCommerce can filter by date_modified: these keep a watermark.
-DATED = frozenset({"products", "orders", "customers"})
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -32,6 +33,9 @@ class RunSummary:
     problems: list[dict[str, Any]] = field(default_factory=list)
     ok: bool = True
     error: str = ""
+    # Whether the error may go away by itself (timeout, 429, 5xx): from the exception's own
+    # `transient`, so a task can decide on a retry without reading the text.
+    transient: bool = False
 
     def line(self) -> str:
         text = (
@@ -48,7 +52,8 @@ class RunSummary:
 
     @classmethod
     def combine(cls, dataset: str, kind: str, parts: list[RunSummary]) -> RunSummary:
-        errors = [f"{p.dataset}: {p.error}" for p in parts if not p.ok]
+        failed = [p for p in parts if not p.ok]
+        errors = [f"{p.dataset}: {p.error}" for p in failed]
         return cls(
             dataset=dataset, kind=kind,
             requests=sum(p.requests for p in parts),
@@ -59,6 +64,7 @@ class RunSummary:
             seconds=sum(p.seconds for p in parts),
             problems=[q for p in parts for q in p.problems],
             ok=not errors, error="; ".join(errors),
+            transient=any(p.transient for p in failed),
         )
 
 
@@ -66,7 +72,7 @@ class Tally:
     """Counters of one pass, plus its LcRun row (written at the start and the end)."""
 
     def __init__(self, *, client: BigCommerceClient | None, store_hash: str, dataset: str,
-                 kind: str) -> None:
+                 kind: str, run_token: str = "") -> None:
         self.client = client
         self.store_hash = store_hash
         self.dataset = dataset
@@ -78,7 +84,8 @@ class Tally:
         self.problems: list[dict[str, Any]] = []
         self.problem_count = 0
         self.run = LcRun.objects.create(
-            store_hash=store_hash, dataset=dataset, kind=kind, started_at=self.started_at
+            store_hash=store_hash, dataset=dataset, kind=kind, started_at=self.started_at,
+            run_token=run_token,
         )
 
     @property
@@ -91,7 +98,7 @@ class Tally:
             self.problems.append({"id": bc_id, "problem": text})
         logger.warning("LC %s/%s record %s: %s", self.store_hash, self.dataset, bc_id, text)
 
-    def finish(self, *, ok: bool, error: str = "") -> RunSummary:
+    def finish(self, *, ok: bool, error: str = "", transient: bool = False) -> RunSummary:
         problems = list(self.problems)
         if self.problem_count > len(problems):
             problems.append({"id": None, "problem":
@@ -100,7 +107,7 @@ class Tally:
             dataset=self.dataset, kind=self.kind, requests=self.requests,
             inserted=self.inserted, updated=self.updated, deleted=self.deleted,
             skipped=self.skipped, seconds=time.perf_counter() - self._t0,
-            problems=problems, ok=ok, error=error,
+            problems=problems, ok=ok, error=error, transient=transient,
         )
         LcRun.objects.filter(pk=self.run.pk).update(
             finished_at=timezone.now(), ok=ok, requests=summary.requests,
@@ -108,3 +115,9 @@ class Tally:
             skipped=summary.skipped, problems=problems, error=error[:2000],
         )
         return summary
+
+
+def lc_runs_prune(*, older_than: datetime) -> int:
+    """Delete the run log's rows started before `older_than`; returns how many."""
+    deleted, _ = LcRun.objects.filter(started_at__lt=older_than).delete()
+    return deleted

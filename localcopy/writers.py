@@ -24,16 +24,6 @@ import orjson
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from .models import (
-    LcBrand,
-    LcCategory,
-    LcCustomer,
-    LcCustomerGroup,
-    LcLocation,
-    LcOrder,
-    LcProduct,
-    LcShippingMethod,
-)
 from .parsing import Parsed, encoded
 from .runs import Tally
 
@@ -41,17 +31,6 @@ from .runs import Tally
 DELETE_CHUNK = 500
 # Rows per INSERT where the backend sets no lower bound through its parameter limit.
 INSERT_CHUNK = 1000
-
-# What each LC dataset owns. The first model is the one the pass is named after; children
-# reached by foreign key (variants, order lines, addresses) go with their parent by cascade.
-DATASET_MODELS: dict[str, tuple[type[models.Model], ...]] = {
-    "products": (LcProduct,),
-    "categories": (LcCategory,),
-    "brands": (LcBrand,),
-    "orders": (LcOrder,),
-    "customers": (LcCustomer, LcCustomerGroup),
-    "carriers": (LcLocation, LcShippingMethod),
-}
 
 # Written from the row itself, not from the parser's fields.
 _OWN = ("store_hash", "bc_id", "raw", "raw_hash", "synced_at")

@@ -139,6 +139,15 @@ LOGIN_URL = "admin:login"
 # Error reports hide secrets with DEBUG on too (bcsync/error_reports.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "bcsync.error_reports.SecretsHiddenFilter"
 
+# --- Local copy --------------------------------------------------------------------------
+# A running pass records that it is alive at least this often (and at every page); one silent
+# for longer than the client's longest request plus this is abandoned (localcopy.claims).
+LC_PASS_HEARTBEAT_SECONDS = env.float("LC_PASS_HEARTBEAT_SECONDS", default=10.0)
+# The LC run log keeps this many days (pruned daily by beat).
+LC_RUN_KEEP_DAYS = env.int("LC_RUN_KEEP_DAYS", default=30)
+# A Full Reload task's hard time limit; the longest any task runs.
+LC_RELOAD_TIME_LIMIT = 2 * 60 * 60 + 5 * 60
+
 # --- Redis and Celery -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
@@ -157,7 +166,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(BROKER_DIR / "processed"),
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # An idle worker lists the folder this often: the cost of one broker hop (a webhook
+        # refresh is one, an order import two). kombu's default is a second.
+        "polling_interval": env.float("CELERY_BROKER_POLLING_INTERVAL", default=0.1),
     }
+else:
+    # A task is acknowledged when it ends (acks_late), so Redis hands a task whose worker
+    # was killed to another one once this has passed. Longer than the longest task may run
+    # (a Full Reload's hard limit, or a retry's countdown), else a second worker would get
+    # a task that is still running; the sweeper re-queues lost work long before this.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": LC_RELOAD_TIME_LIMIT + 60 * 60}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -165,6 +183,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=30 
 CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died is handed back to the broker, not dropped.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Two queues, a worker each (Procfile, docker-compose.yml): `realtime` carries what a person
+# or a customer waits for, `bulk` the long passes, so a Full Reload of 100k products never
+# delays a webhook refresh. Anything not routed goes to realtime.
+QUEUE_BULK, QUEUE_REALTIME = "bulk", "realtime"
+CELERY_TASK_DEFAULT_QUEUE = QUEUE_REALTIME
+CELERY_TASK_ROUTES = {
+    **{f"bcsync.tasks.{name}": {"queue": QUEUE_BULK} for name in (
+        "lc_reload_task", "lc_sync_task", "lc_reconcile_task", "lc_delete_task",
+        "lc_runs_prune_task")},
+    **{f"bcsync.tasks.{name}": {"queue": QUEUE_REALTIME} for name in (
+        "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task")},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat entries live in one place; django-celery-beat copies them into the database on start,
 # where staff can change their intervals or switch them off in the admin.
@@ -186,6 +218,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 60 * 60},
     },
+    # Send again what a killed worker or a lost message left undone; abandon dead passes.
+    "lc-sweep": {
+        "task": "bcsync.tasks.lc_sweep_task",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 60},
+    },
+    # Keep the LC run log to LC_RUN_KEEP_DAYS.
+    "lc-prune-runs": {
+        "task": "bcsync.tasks.lc_runs_prune_task",
+        "schedule": timedelta(days=1),
+        "options": {"expires": 24 * 60 * 60},
+    },
 }
 
 CACHES = {
@@ -198,6 +242,14 @@ CACHES = {
 
 # --- BigCommerce ---------------------------------------------------------------------------
 BIGCOMMERCE_API_URL = env.str("BIGCOMMERCE_API_URL", default="https://api.bigcommerce.com")
+# How the workers' API clients wait and retry (bcsync.connections.client_for); how long a
+# pass may stay silent before it counts as dead is derived from these (localcopy.claims).
+BIGCOMMERCE_CLIENT = {
+    "timeout": (env.float("BIGCOMMERCE_CONNECT_TIMEOUT", default=5.0),
+                env.float("BIGCOMMERCE_READ_TIMEOUT", default=60.0)),
+    "max_retries": env.int("BIGCOMMERCE_MAX_RETRIES", default=5),
+    "max_retry_seconds": env.float("BIGCOMMERCE_MAX_RETRY_SECONDS", default=60.0),
+}
 # Where BigCommerce reaches this server: webhooks are registered for
 # {BCSYNC_PUBLIC_URL}/webhooks/bigcommerce/<store_hash>/ (real stores want https on 443).
 BCSYNC_PUBLIC_URL = env.str("BCSYNC_PUBLIC_URL", default="http://127.0.0.1:8000")

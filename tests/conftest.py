@@ -7,9 +7,13 @@ catalog editor, dave a settings admin. Each logs in through the real session mac
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
@@ -99,24 +103,44 @@ def _logging_restored():
     root.handlers[:] = handlers
 
 
-@pytest.fixture
-def worker():
-    """A real Celery worker in this process, on the configured broker (filesystem by
-    default, Redis in CI), consuming a queue of its own: nothing left in a shared broker by
-    `make run` is consumed here, and nothing sent here reaches another worker. Tasks sent
-    with the default queue go to it. Yields the queue's name."""
-    import uuid
+@contextmanager
+def isolated_queues() -> Iterator[dict[str, str]]:
+    """Send this test's tasks to queues of its own ("test-1a2b3c4d-bulk", "…-realtime"):
+    nothing left in a shared broker by `make run` is consumed here, and nothing sent here
+    reaches another worker. Yields the queue names by their usual ones."""
+    from settings.celery import app
 
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    names = {q: f"{prefix}-{q}" for q in (settings.QUEUE_BULK, settings.QUEUE_REALTIME)}
+    previous = app.conf.task_routes, app.conf.task_default_queue
+    app.conf.task_routes = {task: {"queue": names[route["queue"]]}
+                            for task, route in settings.CELERY_TASK_ROUTES.items()}
+    app.conf.task_default_queue = names[settings.CELERY_TASK_DEFAULT_QUEUE]
+    app.amqp.flush_routes()
+    app.amqp.router = app.amqp.Router()
+    try:
+        yield names
+    finally:
+        app.conf.task_routes, app.conf.task_default_queue = previous
+        app.amqp.flush_routes()
+        app.amqp.router = app.amqp.Router()
+
+
+@pytest.fixture
+def queues() -> Iterator[dict[str, str]]:
+    with isolated_queues() as names:
+        yield names
+
+
+@pytest.fixture
+def worker(queues):
+    """A real Celery worker in this process, on the configured broker (filesystem by
+    default, Redis in CI), consuming this test's own bulk and realtime queues (see
+    `isolated_queues`). Yields the queue names."""
     from celery.contrib.testing.worker import start_worker
 
     from settings.celery import app
 
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    previous = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue],
-                          shutdown_timeout=30):
-            yield queue
-    finally:
-        app.conf.task_default_queue = previous
+    with start_worker(app, pool="solo", perform_ping_check=False,
+                      queues=list(queues.values()), shutdown_timeout=30):
+        yield queues

@@ -31,6 +31,7 @@ from .errors import (
     Unreachable,
     ValidationError,
 )
+from .http import longest_request_seconds
 from .idempotent import create_or_find
 from .paging import Page, iso_timestamp, rfc2822_timestamp
 from .ratelimit import LocalBudget, RateBudget, RateLimitState, RedisBudget
@@ -64,5 +65,6 @@ __all__ = [
     "Webhook",
     "create_or_find",
     "iso_timestamp",
+    "longest_request_seconds",
     "rfc2822_timestamp",
 ]

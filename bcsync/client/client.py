@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from .http import HttpCore
+from .http import HttpCore, Keepalive, longest_request_seconds
 from .ratelimit import RateBudget, RateLimitState
 from .resources.catalog import CatalogMixin
 from .resources.customers import CustomersMixin
@@ -95,6 +95,22 @@ class BigCommerceClient(
     @property
     def budget(self) -> RateBudget:
         return self._http.budget
+
+    @property
+    def keepalive(self) -> Keepalive | None:
+        """Called before each attempt and during every retry or rate-limit wait (set by a
+        long-running caller that must show it is alive while the client waits)."""
+        return self._http.keepalive
+
+    @keepalive.setter
+    def keepalive(self, value: Keepalive | None) -> None:
+        self._http.keepalive = value
+
+    @property
+    def longest_request_seconds(self) -> float:
+        """The longest one call can take with its retries (see `longest_request_seconds`)."""
+        return longest_request_seconds(timeout=self._http.timeout,
+                                       max_retry_seconds=self._http.max_retry_seconds)
 
     def close(self) -> None:
         self._http.close()

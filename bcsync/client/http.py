@@ -39,7 +39,7 @@ from .errors import (
 )
 from .ratelimit import LocalBudget, RateBudget, RateLimitState
 
-__all__ = ["HttpCore", "path_template"]
+__all__ = ["HttpCore", "longest_request_seconds", "path_template"]
 
 logger = logging.getLogger("bcsync.client")
 
@@ -50,6 +50,26 @@ BACKOFF_BASE_S = 0.5
 BACKOFF_CAP_S = 30.0
 # Never sleep longer than this for one budget wait, so a bad clock can't park a worker.
 MAX_BUDGET_WAIT_S = 60.0
+# With a keepalive set, a wait is slept in slices this long, the keepalive called before each.
+KEEPALIVE_SLICE_S = 5.0
+
+Keepalive = Callable[[], None]
+
+
+def _attempt_seconds(timeout: tuple[float, float] | float) -> float:
+    return float(sum(timeout)) if isinstance(timeout, tuple) else 2 * float(timeout)
+
+
+def longest_request_seconds(
+    *, timeout: tuple[float, float] | float, max_retry_seconds: float
+) -> float:
+    """The longest one logical request can take, retries and their waits included.
+
+    The loop sleeps before a retry only while `max_retry_seconds` have not passed, and the
+    last attempt may then take its whole timeout (connect + read). Rate-budget waits come on
+    top, but those call the keepalive as they go.
+    """
+    return max_retry_seconds + _attempt_seconds(timeout)
 
 
 def path_template(path: str) -> str:
@@ -177,6 +197,9 @@ class HttpCore:
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[float, float], float] = random.uniform,
     ) -> None:
+        # Called before each attempt and during every wait; a long-running caller uses it to
+        # show it is alive while a request is retried or throttled (None: nobody listens).
+        self.keepalive: Keepalive | None = None
         self.base_url = f"{api_url.rstrip('/')}/stores/{store_hash}"
         self.store_hash = store_hash
         self.timeout = timeout
@@ -210,10 +233,22 @@ class HttpCore:
     def _backoff(self, attempt: int) -> float:
         return self.rng(0.0, min(BACKOFF_CAP_S, BACKOFF_BASE_S * (2**attempt)))
 
+    def _pause(self, seconds: float) -> None:
+        """Sleep; with a keepalive, in slices with the keepalive called before each."""
+        if self.keepalive is None:
+            self.sleep(seconds)
+            return
+        remaining = seconds
+        while remaining > 0:
+            self.keepalive()
+            step = min(remaining, KEEPALIVE_SLICE_S)
+            self.sleep(step)
+            remaining -= step
+
     def _wait_for_budget(self) -> None:
         while (wait := self.budget.acquire()) > 0:
             logger.debug("rate budget low, waiting %.2fs", wait)
-            self.sleep(min(wait, MAX_BUDGET_WAIT_S))
+            self._pause(min(wait, MAX_BUDGET_WAIT_S))
 
     def _retry_wait_429(self, state: RateLimitState, attempt: int) -> float:
         if state.reset_ms is not None:
@@ -274,6 +309,8 @@ class HttpCore:
         started = self.clock()
         attempt = 0
         while True:
+            if self.keepalive is not None:
+                self.keepalive()
             self._wait_for_budget()
             t0 = time.perf_counter()
             wait: float
@@ -313,7 +350,7 @@ class HttpCore:
                 "retrying %s %s in %.2fs (attempt %d/%d): %s",
                 *(method, template, wait, attempt, self.max_retries, failure.title),
             )
-            self.sleep(wait)
+            self._pause(wait)
 
     def _send(
         self,

@@ -1,6 +1,6 @@
 """The Local copy panel: per dataset status with Full Reload, the background switches,
-Delete LC and webhook registration. Thin: each view checks the permission and calls one
-service; what the page shows comes from the `lc_panel` selector."""
+Delete LC and webhook registration. Thin: each view checks the role rule (`roles`) and
+calls one service (`lc_requests`); what the page shows comes from `lc_selectors`."""
 
 from __future__ import annotations
 
@@ -25,38 +25,12 @@ from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..client import BigCommerceError
-from ..lc import (
-    LcBusy,
-    LcPanelRow,
-    lc_connections,
-    lc_delete_request,
-    lc_panel,
-    lc_reload_request,
-    sync_switches_set,
-)
+from ..lc_requests import LcBusy, lc_delete_request, lc_reload_request, sync_switches_set
+from ..lc_selectors import LcPanelRow, lc_connections, lc_panel
 from ..models import StoreConnection, SyncSettings
-from ..webhooks import webhook_mode, webhook_receiver_url, webhooks_register
-
-RUN_SYNC = "bcsync.run_sync"
-
-
-# ---- who may do what -----------------------------------------------------------------------
-
-
-def can_run(user: Any) -> bool:
-    """Reload and delete the LC: the sync-operator role."""
-    return user.has_perm(RUN_SYNC)
-
-
-def can_switch(user: Any) -> bool:
-    """The LC / Web background switches: whoever may change sync settings, or run the sync."""
-    return user.has_perm("bcsync.change_syncsettings") or can_run(user)
-
-
-def can_register(user: Any) -> bool:
-    """(Re)register webhooks: sync operators, or whoever may change store connections."""
-    return can_run(user) or user.has_perm("bcsync.change_storeconnection")
-
+from ..roles import can_register, can_run, can_switch
+from ..webhook_registration import webhook_receiver_url, webhooks_register
+from ..webhooks import webhook_mode
 
 # ---- presentation --------------------------------------------------------------------------
 
@@ -88,16 +62,22 @@ def _duration(delta: timedelta | None) -> str:
     return f"{hours} h {minutes} min"
 
 
+_PASS_NAMES = {"full": "Full Reload", "incremental": "Incremental pass", "delete": "Delete"}
+
+
 def _progress_text(row: LcPanelRow) -> str:
+    """The running (or last) pass in records, the unit of the row count: of the total where
+    BigCommerce gives one."""
+    name = _PASS_NAMES.get(row.run_kind, "Last pass")
     if row.queued:
-        return "Queued: waiting for a worker"
+        return f"{name} queued: waiting for a worker"
     if row.started_at is None:
         return ""
-    pages = (f"page {row.pages_done} of {row.pages_total}" if row.pages_total
-             else f"{row.pages_done} page{'s' if row.pages_done != 1 else ''}")
-    items = f"{row.items_done} item{'s' if row.items_done != 1 else ''}"
-    text = f"{pages} · {items} · {_duration(row.elapsed)}"
-    return text[0].upper() + text[1:]
+    whole = row.items_done if row.items_total is None else row.items_total
+    done = str(row.items_done) if row.items_total is None else f"{row.items_done} of {whole}"
+    unit = "record" if whole == 1 else "records"
+    deleted = " deleted" if row.run_kind == "delete" else ""
+    return f"{name}: {done} {unit}{deleted} · {_duration(row.elapsed)}"
 
 
 def _row_json(row: LcPanelRow, now: datetime) -> dict[str, Any]:
@@ -108,15 +88,15 @@ def _row_json(row: LcPanelRow, now: datetime) -> dict[str, Any]:
         "light": row.light,
         "light_label": row.light_label,
         "reason": row.reason,
-        "running": row.running,
+        "busy": row.busy,
         "queued": row.queued,
+        "deleting": row.run_kind == "delete" and row.busy,
         "last_full_reload": _when(row.last_full_reload_at, now),
         "last_incremental": _when(row.last_incremental_at, now),
         "last_error": row.last_error,
         "last_error_at": _when(row.last_error_at, now),
-        "pages_done": row.pages_done,
-        "pages_total": row.pages_total,
         "items_done": row.items_done,
+        "items_total": row.items_total,
         "percent": row.percent,
         "progress_text": _progress_text(row),
     }
@@ -130,7 +110,7 @@ def _panel_json(connection: StoreConnection) -> dict[str, Any]:
     return {
         "store": connection.store_hash,
         "now": _when(now, now),
-        "running": any(row["running"] for row in rows),
+        "busy": any(row["busy"] for row in rows),
         "rows": rows,
         "mode": {"label": mode.label, "detail": mode.detail, "webhooks_live": mode.webhooks_live},
         "webhooks_registered": _when(connection.webhooks_registered_at, now),
@@ -197,7 +177,7 @@ def lc_panel_view(request: HttpRequest) -> HttpResponse:
 def lc_status_view(request: HttpRequest) -> JsonResponse:
     connection = _connection(request)
     if connection is None:
-        return JsonResponse({"store": None, "rows": [], "running": False})
+        return JsonResponse({"store": None, "rows": [], "busy": False})
     return JsonResponse(_panel_json(connection))
 
 
@@ -212,6 +192,11 @@ def lc_reload_view(request: HttpRequest) -> HttpResponse:
         statuses = lc_reload_request(connection=connection, dataset=dataset)
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
+    except LcBusy as exc:
+        if _wants_json(request):
+            return JsonResponse({"error": str(exc)}, status=409)
+        messages.error(request, f"The Full Reload was not queued: {exc}")
+        return _back_to_panel(connection)
     if _wants_json(request):
         return JsonResponse(_panel_json(connection), status=202)
     names = ", ".join(s.get_dataset_display() for s in statuses)
@@ -226,20 +211,23 @@ def lc_delete_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only a sync operator may delete the local copy.")
     connection = _required_connection(request)
     if request.method == "GET":
+        rows = lc_panel(connection=connection)
         context = {
             **admin.site.each_context(request),
             "title": "Delete the local copy?",
             "connection": connection,
-            "rows": lc_panel(connection=connection),
+            "rows": rows,
+            "busy": ", ".join(row.label for row in rows if row.busy),
         }
         return render(request, "bcsync/lc/delete_confirm.html", context)
     try:
-        deleted = lc_delete_request(connection=connection)
+        lc_delete_request(connection=connection)
     except LcBusy as exc:
         messages.error(request, f"The local copy was not deleted: {exc}")
     else:
-        messages.success(request, f"Local copy of {connection.description} deleted "
-                                  f"({deleted} rows). The next Full Reload rebuilds it.")
+        messages.success(request, f"Deleting the local copy of {connection.description} in "
+                                  "the background; its progress shows below. The next Full "
+                                  "Reload rebuilds it.")
     return _back_to_panel(connection)
 
 

@@ -6,9 +6,9 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ..webhook_registration import SECRET_HEADER
 from ..webhooks import (
     MAX_BODY_BYTES,
-    SECRET_HEADER,
     WebhookBadPayload,
     WebhookTooLarge,
     WebhookUnauthorized,

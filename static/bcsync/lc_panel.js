@@ -1,5 +1,6 @@
 // Local copy panel: submit Full Reload without leaving the page and poll the status
-// endpoint, every second while something runs and every 15 s otherwise.
+// endpoint, every second while something runs or waits (a reload, a delete) and every 15 s
+// otherwise. The server words the light, the reason and the progress; this only shows them.
 (function () {
   "use strict";
   const FAST_MS = 1000;
@@ -9,7 +10,7 @@
   if (!panel || !panel.dataset.statusUrl) return;
   const live = document.getElementById("lc-live");
   let timer = null;
-  let wasRunning = {};
+  let wasBusy = {};
 
   function whenHtml(when) {
     if (!when) return '<span class="lc-muted">never</span>';
@@ -54,13 +55,13 @@
     }
 
     const bar = field("progress");
-    if (row.pages_total) {
-      bar.max = row.pages_total;
-      bar.value = row.pages_done;
-      bar.setAttribute("aria-valuemax", String(row.pages_total));
-      bar.setAttribute("aria-valuenow", String(row.pages_done));
-    } else if (row.running) {
-      // Page count not known yet: an indeterminate bar.
+    if (row.items_total) {
+      bar.max = row.items_total;
+      bar.value = row.items_done;
+      bar.setAttribute("aria-valuemax", String(row.items_total));
+      bar.setAttribute("aria-valuenow", String(row.items_done));
+    } else if (row.busy) {
+      // How many records there are is not known (yet): an indeterminate bar.
       bar.removeAttribute("value");
       bar.removeAttribute("aria-valuenow");
     } else {
@@ -72,15 +73,16 @@
 
     const button = field("button");
     if (button) {
-      button.disabled = row.running;
-      setText(button, row.running ? "Reloading…" : "Full Reload");
+      button.disabled = row.busy;
+      setText(button, !row.busy ? "Full Reload" : row.deleting ? "Deleting…"
+        : row.queued ? "Queued…" : "Reloading…");
     }
 
-    if (wasRunning[row.dataset] && !row.running && live) {
+    if (wasBusy[row.dataset] && !row.busy && live) {
       live.textContent = row.label + ": " + row.light_label +
         (row.reason ? " – " + row.reason : "") + ", " + row.row_count + " rows.";
     }
-    wasRunning[row.dataset] = row.running;
+    wasBusy[row.dataset] = row.busy;
   }
 
   function render(status) {
@@ -93,9 +95,15 @@
     const lastHook = document.getElementById("lc-last-webhook");
     if (lastHook) lastHook.innerHTML = whenHtml(status.last_webhook);
     const all = document.getElementById("lc-reload-all");
-    if (all) all.disabled = status.rows.every((r) => r.running);
-    panel.dataset.running = status.running ? "true" : "false";
-    schedule(status.running ? FAST_MS : SLOW_MS);
+    if (all) all.disabled = status.rows.every((r) => r.busy);
+    const remove = document.getElementById("lc-delete");
+    if (remove) {
+      // Delete LC is refused while anything runs or waits; the link says so before a click.
+      if (status.busy) remove.setAttribute("aria-disabled", "true");
+      else remove.removeAttribute("aria-disabled");
+    }
+    panel.dataset.busy = status.busy ? "true" : "false";
+    schedule(status.busy ? FAST_MS : SLOW_MS);
   }
 
   function schedule(ms) {
@@ -108,7 +116,7 @@
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
       .then(render)
       // A failed poll during a reload is tried again soon; when idle, there is no hurry.
-      .catch(() => schedule(panel.dataset.running === "true" ? FAST_MS : SLOW_MS));
+      .catch(() => schedule(panel.dataset.busy === "true" ? FAST_MS : SLOW_MS));
   }
 
   panel.querySelectorAll("form.lc-reload-form").forEach((form) => {
@@ -121,13 +129,14 @@
         credentials: "same-origin",
         headers: {Accept: "application/json", "X-CSRFToken": body.get("csrfmiddlewaretoken")},
       })
-        .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+        .then((r) => (r.ok ? r.json() : r.json().catch(() => ({}))
+          .then((body) => Promise.reject(body.error || r.status))))
         .then((status) => {
           if (live) live.textContent = "Full reload requested.";
           render(status);
         })
-        .catch((code) => {
-          if (live) live.textContent = "The reload was not started (" + code + ").";
+        .catch((why) => {
+          if (live) live.textContent = "The reload was not queued (" + why + ").";
         });
     });
   });
@@ -135,7 +144,7 @@
   const initial = panel.querySelectorAll('tr[data-dataset]');
   initial.forEach((tr) => {
     const button = tr.querySelector('[data-field="button"]');
-    wasRunning[tr.dataset.dataset] = !!(button && button.disabled);
+    wasBusy[tr.dataset.dataset] = !!(button && button.disabled);
   });
   poll();
 })();

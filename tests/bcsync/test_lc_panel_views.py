@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bcsync.connections import connection_upsert
 from bcsync.models import SyncSettings
+from bcsync.tasks import lc_delete_task
 from localcopy.models import LcBrand, LcStatus
 from tests.conftest import client_for
 
@@ -69,7 +70,7 @@ def test_others_get_403_on_reload_and_delete_and_nothing_is_queued(
     assert not LcStatus.objects.exists()
 
 
-def test_bob_reloads_a_category_and_is_sent_back_to_the_panel(
+def test_bob_reloads_a_dataset_and_is_sent_back_to_the_panel(
         bob, connection, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         response = client_for(bob).post(RELOAD, {"store": "abc123", "dataset": "products"},
@@ -87,9 +88,10 @@ def test_a_reload_from_the_page_script_answers_with_the_amber_row(
                                          HTTP_ACCEPT="application/json")
     assert response.status_code == 202
     rows = {r["dataset"]: r for r in response.json()["rows"]}
-    assert rows["brands"]["light"] == "amber"
-    assert rows["brands"]["running"] is True
-    assert response.json()["running"] is True
+    assert (rows["brands"]["light"], rows["brands"]["light_label"]) == ("amber", "Queued")
+    assert (rows["brands"]["busy"], rows["brands"]["queued"]) == (True, True)
+    assert rows["brands"]["progress_text"] == "Full Reload queued: waiting for a worker"
+    assert response.json()["busy"] is True
 
 
 def test_pressing_reload_while_it_runs_joins_the_run(
@@ -103,7 +105,7 @@ def test_pressing_reload_while_it_runs_joins_the_run(
     assert callbacks == []
 
 
-def test_an_unknown_category_is_a_bad_request(bob, connection):
+def test_an_unknown_dataset_is_a_bad_request(bob, connection):
     response = client_for(bob).post(RELOAD, {"store": "abc123", "dataset": "widgets"})
     assert response.status_code == 400
 
@@ -112,15 +114,17 @@ def test_the_status_endpoint_reports_progress_times_and_mode(bob, connection):
     now = timezone.now()
     LcStatus.objects.create(store_hash="abc123", dataset="products", run_kind="full",
                             state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now,
-                            started_at=now - timedelta(seconds=30), pages_done=3,
-                            pages_total=12, items_done=750,
+                            started_at=now - timedelta(seconds=30), items_done=750,
+                            items_total=3000, row_count=2750,
                             last_full_reload_at=now - timedelta(hours=2))
     body = client_for(bob).get(STATUS, {"store": "abc123"}).json()
     products = next(r for r in body["rows"] if r["dataset"] == "products")
-    assert (products["pages_done"], products["pages_total"], products["percent"]) == (3, 12, 25)
-    assert products["progress_text"].startswith("Page 3 of 12 · 750 items · 30 s")
+    assert (products["items_done"], products["items_total"], products["percent"]) == (
+        750, 3000, 25)
+    assert products["progress_text"].startswith("Full Reload: 750 of 3000 records · 30 s")
+    assert products["row_count"] == 2750
     assert products["last_full_reload"]["ago"] == "2\xa0hours ago"
-    assert body["running"] is True
+    assert body["busy"] is True
     assert body["mode"]["label"] == "Incremental only"
 
 
@@ -128,23 +132,42 @@ def test_the_progress_bar_carries_its_value_for_assistive_technology(bob, connec
     now = timezone.now()
     LcStatus.objects.create(store_hash="abc123", dataset="orders", run_kind="full",
                             state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now,
-                            started_at=now, pages_done=4, pages_total=9)
+                            started_at=now, items_done=400, items_total=900)
     page = client_for(bob).get(PANEL).content.decode()
-    assert 'aria-label="Orders reload progress"' in page
-    assert 'value="4" aria-valuenow="4" aria-valuemax="9"' in page
+    assert 'aria-label="Orders progress"' in page
+    assert 'value="400" aria-valuenow="400" aria-valuemax="900"' in page
 
 
-def test_bob_deletes_the_lc_after_confirming(bob, connection):
+def test_bob_queues_the_delete_after_confirming_and_the_worker_runs_it(
+        bob, connection, django_capture_on_commit_callbacks):
     LcBrand.objects.create(store_hash="abc123", bc_id=1, name="B", synced_at=timezone.now())
+    LcStatus.objects.create(store_hash="abc123", dataset="brands", row_count=1,
+                            last_full_reload_at=timezone.now())
     client = client_for(bob)
     confirm = client.get(DELETE, {"store": "abc123"})
     assert confirm.status_code == 200
     assert "Yes, delete the local copy" in confirm.content.decode()
+    assert "Brands: 1 row" in confirm.content.decode()
     assert LcBrand.objects.count() == 1  # looking at the question deletes nothing
 
-    response = client.post(DELETE, {"store": "abc123"}, follow=True)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = client.post(DELETE, {"store": "abc123"}, follow=True)
+    assert enqueued(callbacks) == [("bcsync.tasks.lc_delete_task", {"store_hash": "abc123"})]
+    assert "Deleting the local copy of Main web shop in the background" in (
+        response.content.decode())
+    brands = next(r for r in client.get(STATUS, {"store": "abc123"}).json()["rows"]
+                  if r["dataset"] == "brands")
+    assert (brands["light_label"], brands["deleting"]) == ("Queued", True)
+    assert brands["progress_text"] == "Delete queued: waiting for a worker"
+
+    lc_delete_task.apply(kwargs={"store_hash": "abc123"})
+
     assert LcBrand.objects.count() == 0
-    assert "Local copy of Main web shop deleted (1 rows)" in response.content.decode()
+    brands = next(r for r in client.get(STATUS, {"store": "abc123"}).json()["rows"]
+                  if r["dataset"] == "brands")
+    assert (brands["light_label"], brands["row_count"], brands["busy"]) == (
+        "Not loaded", 0, False)
+    assert brands["progress_text"].startswith("Delete: 1 of 1 record deleted · ")
 
 
 def test_delete_while_a_reload_runs_is_refused_with_a_reason(bob, connection):
@@ -152,9 +175,14 @@ def test_delete_while_a_reload_runs_is_refused_with_a_reason(bob, connection):
     LcStatus.objects.create(store_hash="abc123", dataset="orders", run_kind="full",
                             state=LcStatus.State.RUNNING, run_token="t", heartbeat_at=now)
     LcBrand.objects.create(store_hash="abc123", bc_id=1, name="B", synced_at=now)
-    response = client_for(bob).post(DELETE, {"store": "abc123"}, follow=True)
-    assert "not deleted: Orders still running" in response.content.decode()
+    client = client_for(bob)
+    confirm = client.get(DELETE, {"store": "abc123"}).content.decode()
+    assert "Orders still running or queued" in confirm
+    assert 'id="lc-delete-confirm" value="Yes, delete the local copy" disabled' in confirm
+    response = client.post(DELETE, {"store": "abc123"}, follow=True)
+    assert "not deleted: Orders still running or queued" in response.content.decode()
     assert LcBrand.objects.count() == 1
+    assert not LcStatus.objects.filter(queued="delete").exists()
 
 
 @pytest.mark.parametrize("persona", ["bob", "dave"])

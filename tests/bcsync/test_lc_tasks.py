@@ -1,5 +1,5 @@
-"""The LC tasks against the emulator (run in-process with .apply()), their retry decision,
-and the beat entries."""
+"""The LC tasks against the emulator (run in-process with .apply()), their retry decision
+from the summary's `transient`, the queues they go to and the beat entries."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import pytest
 from django.conf import settings
 
 from bcemulator.process import EmulatorProcess
-from bcsync.connections import connection_upsert
-from bcsync.lc import PassFailedTransiently, _check_transient, lc_panel, lc_reload_request
+from bcsync.connections import client_for, connection_upsert
+from bcsync.lc_requests import lc_reload_request
+from bcsync.lc_selectors import lc_panel
 from bcsync.models import StoreConnection, SyncSettings
 from bcsync.tasks import lc_reconcile_task, lc_reload_task, lc_sync_task
 from localcopy.models import LcProduct, LcRun, LcStatus
-from localcopy.services import RunSummary
+from localcopy.services import lc_reload
 from settings.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -29,32 +30,68 @@ def emulator() -> Iterator[EmulatorProcess]:
 
 
 @pytest.fixture
-def connection(emulator) -> StoreConnection:
+def connection(emulator) -> Iterator[StoreConnection]:
     conn, _ = connection_upsert(store_hash=emulator.store_hash, access_token=emulator.token,
                                 api_url=emulator.base_url)
-    return conn
+    yield conn
+    emulator.faults()
 
 
-def test_the_beat_runs_the_incremental_pass_and_the_reconciliation_with_time_limits():
+@pytest.fixture
+def quick_client(settings):
+    """Workers' clients that give up at once: a failing pass ends in a blink."""
+    settings.BIGCOMMERCE_CLIENT = {**settings.BIGCOMMERCE_CLIENT, "max_retries": 0}
+
+
+def test_the_beat_runs_the_passes_the_sweeper_and_the_pruning_with_time_limits():
     app.loader.import_default_modules()
     entries = {e["task"]: e for e in settings.CELERY_BEAT_SCHEDULE.values()}
-    for name in ("bcsync.tasks.lc_sync_task", "bcsync.tasks.lc_reconcile_task"):
+    for name in ("bcsync.tasks.lc_sync_task", "bcsync.tasks.lc_reconcile_task",
+                 "bcsync.tasks.lc_sweep_task", "bcsync.tasks.lc_runs_prune_task"):
         assert name in app.tasks
         task = app.tasks[name]
         assert 0 < task.soft_time_limit < task.time_limit
         assert entries[name]["options"]["expires"] <= entries[name]["schedule"].total_seconds()
     assert entries["bcsync.tasks.lc_sync_task"]["schedule"].total_seconds() == 5 * 60
+    assert entries["bcsync.tasks.lc_sweep_task"]["schedule"].total_seconds() == 60
+
+
+def test_long_passes_go_to_the_bulk_queue_and_what_people_wait_for_to_realtime():
+    app.loader.import_default_modules()
+    router = app.amqp.Router()
+    queue = {name: router.route({}, name)["queue"].name
+             for name in app.tasks if name.startswith("bcsync.")}
+    assert {n for n, q in queue.items() if q == "bulk"} == {
+        f"bcsync.tasks.{t}" for t in ("lc_reload_task", "lc_sync_task", "lc_reconcile_task",
+                                      "lc_delete_task", "lc_runs_prune_task")}
+    assert {n for n, q in queue.items() if q == "realtime"} == {
+        f"bcsync.tasks.{t}" for t in ("lc_refresh_task", "lc_sweep_task", "record_heartbeat",
+                                      "webhooks_register_task")}
 
 
 @pytest.mark.emulator
-def test_a_requested_reload_runs_and_turns_the_light_green(connection):
+def test_a_requested_reload_runs_turns_the_light_green_and_its_first_incremental_follows(
+        connection):
     lc_reload_request(connection=connection, dataset="products")
     lc_reload_task.apply(kwargs={"connection_id": connection.pk, "dataset": "products"})
 
     row = next(r for r in lc_panel(connection=connection) if r.dataset == "products")
     assert (row.light, row.row_count) == ("green", PRODUCTS)
-    assert row.pages_done == row.pages_total
+    assert row.items_done == row.items_total
     assert row.last_full_reload_at is not None
+    # The panel never says "Last incremental pass: never" after the first reload.
+    assert row.last_incremental_at is not None
+    assert list(LcRun.objects.order_by("started_at").values_list("kind", flat=True)) == [
+        "full", "incremental"]
+
+
+@pytest.mark.emulator
+def test_a_reload_task_with_nothing_queued_does_nothing(connection, emulator):
+    emulator.reset_stats()
+    result = lc_reload_task.apply(kwargs={"connection_id": connection.pk,
+                                          "dataset": "products"})
+    assert result.get() == "nothing to do"
+    assert emulator.stats()["total"] == 0 and not LcRun.objects.exists()
 
 
 @pytest.mark.emulator
@@ -63,7 +100,7 @@ def test_a_reload_for_a_switched_off_connection_clears_its_queued_light(connecti
     StoreConnection.objects.filter(pk=connection.pk).update(is_active=False)
     lc_reload_task.apply(kwargs={"connection_id": connection.pk, "dataset": "brands"})
     status = LcStatus.objects.get(store_hash=connection.store_hash, dataset="brands")
-    assert status.state == LcStatus.State.FAILED
+    assert (status.state, status.queued) == (LcStatus.State.FAILED, "")
     assert status.last_error == "The store connection is switched off."
 
 
@@ -80,23 +117,41 @@ def test_the_incremental_task_only_pulls_while_background_pull_is_on(connection)
 
 
 @pytest.mark.emulator
-def test_the_reconcile_task_passes_over_every_category(connection):
+def test_the_reconcile_task_passes_over_every_dataset(connection):
     lc_reconcile_task.apply()
-    assert LcRun.objects.filter(kind="reconcile").exists()
+    assert LcRun.objects.filter(kind="reconcile").count() == 6
 
 
-@pytest.mark.parametrize(("error", "retry"), [
-    ("Unreachable: connection refused [GET /v3/catalog/products]", True),
-    ("RateLimited: 429 Too Many Requests", True),
-    ("ServerError: 503 Service Unavailable", True),
-    ("ServerError: 501 Not Implemented", False),
-    ("ValidationError: 422 Unprocessable", False),
-    ("AuthError: 401 Unauthorized", False),
-])
-def test_only_failures_that_may_go_away_are_retried(error, retry):
-    summary = RunSummary(dataset="products", kind="webhook", ok=False, error=error)
-    if retry:
-        with pytest.raises(PassFailedTransiently):
-            _check_transient(summary)
+@pytest.mark.emulator
+@pytest.mark.parametrize(("fault", "transient"), [("server error", True), ("bad token", False)])
+def test_a_failed_pass_carries_whether_its_error_may_go_away_as_data(
+        connection, emulator, quick_client, fault, transient):
+    if fault == "server error":
+        emulator.faults(error_rate=1.0)
     else:
-        assert _check_transient(summary) is summary
+        connection.access_token = "wrong-token"
+        connection.save()
+
+    with client_for(connection) as client:
+        summary = lc_reload(client=client, store_hash=connection.store_hash, dataset="brands")
+    assert not summary.ok and summary.transient is transient
+
+
+@pytest.mark.emulator
+@pytest.mark.parametrize(("fault", "runs"), [("server error", 6), ("bad token", 1)])
+def test_the_reload_task_retries_only_what_may_go_away(connection, emulator, quick_client,
+                                                       fault, runs):
+    if fault == "server error":
+        emulator.faults(error_rate=1.0)
+    else:
+        connection.access_token = "wrong-token"
+        connection.save()
+    lc_reload_request(connection=connection, dataset="brands")
+
+    lc_reload_task.apply(kwargs={"connection_id": connection.pk, "dataset": "brands"})
+
+    # Eager retries run at once: the first try and five retries, each a pass of its own,
+    # the request queued again for each retry; or one try for a final error.
+    assert LcRun.objects.filter(kind="full", ok=False).count() == runs
+    status = LcStatus.objects.get(store_hash=connection.store_hash, dataset="brands")
+    assert (status.state, status.queued) == (LcStatus.State.FAILED, "")

@@ -133,7 +133,7 @@ def test_bcconnect_to_the_emulator_registers_webhooks_and_queues_the_lc(emulator
     assert "Full Reload queued for products" in out
     conn = StoreConnection.objects.get()
     assert conn.last_test_ok is True and conn.webhooks_registered_at is not None
-    queued = LcStatus.objects.filter(store_hash=emulator.store_hash, state="running")
+    queued = LcStatus.objects.filter(store_hash=emulator.store_hash, queued="full")
     assert set(queued.values_list("dataset", flat=True)) == set(Dataset.values)
 
 

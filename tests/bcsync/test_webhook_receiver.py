@@ -7,15 +7,17 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bcsync.connections import connection_upsert
 from bcsync.models import StoreConnection
+from bcsync.webhook_registration import SECRET_HEADER
 from bcsync.webhooks import (
-    SECRET_HEADER,
     WebhookBadPayload,
     WebhookRefresh,
     webhook_refresh_for,
 )
+from localcopy.models import LcRefresh
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +52,39 @@ def test_the_right_secret_queues_one_refresh_and_records_the_arrival(
                            connection.webhook_secret)
     assert response.status_code == 202
     assert enqueued(callbacks) == [("bcsync.tasks.lc_refresh_task", {
-        "connection_id": connection.pk, "resource": "product", "bc_id": 77, "deleted": False})]
+        "connection_id": connection.pk, "resource": "product", "bc_id": 77})]
     connection.refresh_from_db()
     assert connection.last_webhook_at is not None
+    pending = LcRefresh.objects.get()
+    assert (pending.store_hash, pending.resource, pending.bc_id, pending.deleted) == (
+        "abc123", "product", 77, False)
+
+
+def test_repeated_deliveries_join_the_pending_refresh_and_send_nothing_more(
+        client, connection, django_capture_on_commit_callbacks):
+    body = payload("store/product/updated", type="product", id=77)
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(50):
+            assert deliver(client, body, connection.webhook_secret).status_code == 202
+        deliver(client, payload("store/product/deleted", type="product", id=77),
+                connection.webhook_secret)
+    assert len(callbacks) == 1
+    assert LcRefresh.objects.count() == 1
+    assert LcRefresh.objects.get().deleted is True  # a later "deleted" is kept
+
+
+def test_a_delivery_during_the_fetch_sends_one_more_refresh_and_no_more(
+        client, connection, django_capture_on_commit_callbacks):
+    body = payload("store/product/updated", type="product", id=77)
+    deliver(client, body, connection.webhook_secret)
+    LcRefresh.objects.update(taken_at=timezone.now())  # a worker's fetch is under way
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        for _ in range(10):
+            deliver(client, body, connection.webhook_secret)
+
+    assert len(callbacks) == 1
+    assert LcRefresh.objects.get().taken_at is None  # put back for one more read
 
 
 @pytest.mark.parametrize("secret", [None, "", "wrong", "x" * 43])

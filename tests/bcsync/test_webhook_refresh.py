@@ -12,7 +12,7 @@ from django.urls import reverse
 from bcemulator.process import EmulatorProcess
 from bcsync.connections import client_for, connection_upsert
 from bcsync.models import StoreConnection
-from bcsync.webhooks import webhooks_register
+from bcsync.webhook_registration import webhooks_register
 from localcopy.models import LcProduct
 from localcopy.services import lc_reload
 

@@ -14,13 +14,13 @@ from django.utils import timezone
 from bcemulator.process import EmulatorProcess
 from bcsync.connections import client_for, connection_upsert
 from bcsync.models import StoreConnection, SyncSettings
-from bcsync.webhooks import (
+from bcsync.webhook_registration import (
     SECRET_HEADER,
     WEBHOOK_SCOPES,
-    webhook_mode,
     webhook_receiver_url,
     webhooks_register,
 )
+from bcsync.webhooks import webhook_mode
 from localcopy.models import LcRun
 from tests.conftest import client_for as client_for_user
 

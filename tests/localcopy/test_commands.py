@@ -29,11 +29,11 @@ def run(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_lc_reload_prints_a_summary_line_and_a_page_bar(connection):
+def test_lc_reload_prints_a_summary_line_and_a_progress_bar_in_records(connection):
     out, err = run("lc_reload", "products")
 
     assert "products: 2 requests, 400 inserted, 0 updated, 0 deleted in " in out
-    assert "products" in err and "2/2" in err
+    assert "products" in err and "400/400" in err
     assert LcProduct.objects.count() == 400
 
 

@@ -7,10 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from localcopy.models import LcBrand, LcCategory, LcCustomer, LcOrder, LcProduct, LcVariant
+from localcopy.models import (
+    LcBrand,
+    LcCategory,
+    LcCustomer,
+    LcOrder,
+    LcProduct,
+    LcStatus,
+    LcVariant,
+)
 from localcopy.pulls import write_products
 from localcopy.runs import Tally
-from localcopy.services import lc_refresh_record, lc_reload
+from localcopy.services import lc_reconcile_ids, lc_refresh_record, lc_reload
 
 from .conftest import STORE
 
@@ -134,3 +142,23 @@ def test_a_failed_fetch_is_reported_not_raised(client, store):
     summary = refresh(client, "product", 12)
 
     assert not summary.ok and summary.error.startswith("ServerError")
+
+
+def test_the_row_count_follows_every_write_outside_a_pass(client, store):
+    def count() -> int:
+        return LcStatus.objects.get(store_hash=STORE, dataset="products").row_count
+
+    lc_reload(client=client, store_hash=STORE, dataset="products")
+    assert count() == 400
+    store.delete_product(17)
+    refresh(client, "product", 17)
+    assert count() == 399
+    refresh(client, "product", 12)  # unchanged: no move
+    assert count() == 399
+    store.delete_product(18)
+    lc_reconcile_ids(client=client, store_hash=STORE, dataset="products")
+    assert count() == 398 == LcProduct.objects.filter(store_hash=STORE).count()
+
+    lc_refresh_record(client=client, store_hash=STORE, resource="customer", bc_id=3)
+    customers = LcStatus.objects.get(store_hash=STORE, dataset="customers")
+    assert customers.row_count == 1 and customers.last_full_reload_at is None

@@ -18,7 +18,7 @@ from settings.celery import app
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_heartbeat_runs_through_a_real_worker(worker):
-    name = f"worker-{worker}"
+    name = f"worker-{worker['realtime']}"
     record_heartbeat.delay(name=name)
     record_heartbeat.delay(name=name)
     deadline = time.monotonic() + 30

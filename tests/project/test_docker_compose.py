@@ -16,13 +16,36 @@ def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
+APP_SERVICES = ("web", "worker-realtime", "worker-bulk", "beat")
+
+
 def test_the_stack_has_its_services():
-    assert set(compose()["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+    assert set(compose()["services"]) == {"postgres", "redis", *APP_SERVICES}
+
+
+def consumed(command: str) -> set[str]:
+    found = re.search(r"--queues (\S+)", command)
+    return set(found.group(1).split(",")) if found else set()
+
+
+def test_compose_and_make_run_start_a_worker_for_each_queue_and_no_other():
+    from django.conf import settings
+
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed == {settings.QUEUE_BULK, settings.QUEUE_REALTIME}
+    procfile = (ROOT / "Procfile").read_text().splitlines()
+    for commands in ([c["command"] for c in compose()["services"].values()
+                      if "celery" in str(c.get("command", "")) and " worker " in c["command"]],
+                     [line for line in procfile if " worker " in line]):
+        queues = [consumed(command) for command in commands]
+        # One worker per queue, so a Full Reload never holds up a webhook refresh.
+        assert sorted(q for each in queues for q in each) == sorted(routed), commands
+        assert all(len(each) == 1 for each in queues), commands
 
 
 def test_app_services_only_set_variables_the_settings_read():
     services = compose()["services"]
-    for name in ("web", "worker", "beat"):
+    for name in APP_SERVICES:
         env = services[name]["environment"]
         unknown = set(env) - ENV_READ
         assert not unknown, f"{name} sets variables settings never read: {unknown}"

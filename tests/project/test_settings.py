@@ -26,6 +26,10 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "proxy_header": getattr(settings, "SECURE_PROXY_SSL_HEADER", None),
     "ssl_redirect": getattr(settings, "SECURE_SSL_REDIRECT", False),
+    "transport": getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+    "acks_late": settings.CELERY_TASK_ACKS_LATE,
+    "reject_on_worker_lost": settings.CELERY_TASK_REJECT_ON_WORKER_LOST,
+    "longest_task": settings.LC_RELOAD_TIME_LIMIT,
 }))
 """
 
@@ -113,3 +117,17 @@ def test_deploy_check_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_embedded_broker_polls_often_enough_for_a_quick_hop(tmp_path):
+    values = probe(tmp_path)
+    assert values["transport"]["polling_interval"] <= 0.1
+    assert probe(tmp_path, CELERY_BROKER_POLLING_INTERVAL="0.5")["transport"][
+        "polling_interval"] == 0.5
+
+
+def test_redis_hands_a_killed_workers_task_to_another_but_never_a_running_one(tmp_path):
+    values = probe(tmp_path, REDIS_URL="redis://cache.example:6379/0")
+    assert values["acks_late"] and values["reject_on_worker_lost"]
+    # Longer than the longest task plus a retry's countdown (10 min at most).
+    assert values["transport"]["visibility_timeout"] >= values["longest_task"] + 10 * 60

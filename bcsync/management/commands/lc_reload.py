@@ -1,4 +1,4 @@
-"""`manage.py lc_reload products|datasets|brands|orders|customers|carriers|all [--store HASH]`"""
+"""`manage.py lc_reload products|categories|brands|orders|customers|carriers|all [--store HASH]`"""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ def store_connection(store_hash: str | None) -> StoreConnection:
 
 
 class PageBars:
-    """One tqdm bar (pages) per dataset, fed by the passes' progress callback."""
+    """One tqdm bar per dataset, in records (as the panel counts them), fed by the passes'
+    progress callback."""
 
     def __init__(self, stream: OutputWrapper) -> None:
         # tqdm redraws with "\r"; the wrapper would add a newline to every write.
@@ -44,13 +45,12 @@ class PageBars:
     def __call__(self, status: LcStatus) -> None:
         bar = self.bars.get(status.dataset)
         if bar is None:
-            bar = tqdm(desc=status.dataset, unit="page", file=self.file, leave=True,
-                       total=status.pages_total)
+            bar = tqdm(desc=status.dataset, unit="record", file=self.file, leave=True,
+                       total=status.items_total)
             self.bars[status.dataset] = bar
-        if status.pages_total is not None and bar.total != status.pages_total:
-            bar.total = status.pages_total
-        bar.n = status.pages_done
-        bar.set_postfix_str(f"{status.items_done} records", refresh=False)
+        if status.items_total is not None and bar.total != status.items_total:
+            bar.total = status.items_total
+        bar.n = status.items_done
         bar.refresh()
         if status.state != LcStatus.State.RUNNING:
             bar.close()  # the pass is over; its bar stops the clock
