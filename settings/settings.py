@@ -160,6 +160,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # one folder, so whoever sends and whoever consumes meet there.
     for sub in ("queue", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
+    # kombu's transport with messages written whole before a consumer can see them.
+    CELERY_BROKER_TRANSPORT = "settings.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

@@ -108,7 +108,7 @@ def test_run_all_serves_and_stops_quietly_on_ctrl_c(tmp_path):
     text = log.read_text(errors="replace")
     assert code == 0, text[-4000:]
     assert [line for line in text.splitlines() if NOT_QUIET.search(line)] == []
-    assert "Stopping web, worker, beat, emulator" in text
+    assert "Stopping web, worker-realtime, worker-bulk, beat, emulator" in text
     assert not listening(port) and not listening(emulator_port)
     # The emulator's store went into the stack's var folder, not the app's var/.
     assert (var / "emulator.sqlite3").exists()

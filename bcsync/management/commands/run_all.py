@@ -16,7 +16,8 @@ from bcsync.supervisor import Supervisor
 
 
 class Command(BaseCommand):
-    help = "Start the web app, a Celery worker, beat and the emulator; Ctrl-C stops them all."
+    help = ("Start the web app, the two Celery workers, beat and the emulator; "
+            "Ctrl-C stops them all.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--port", type=int, default=8000)
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             f"\n  bcsync is starting at http://127.0.0.1:{port}/\n"
             f"  Log in as: admin / {password}\n"
             f"  BigCommerce emulator (demo store): {emulator_url}\n"
-            "  Ctrl-C stops the web server, the worker, beat and the emulator.\n"
+            "  Ctrl-C stops the web server, the workers, beat and the emulator.\n"
         ))
         self.stdout.flush()
         if connection is not None:
