@@ -17,7 +17,7 @@ from .sections import Saved, SettingsSection, register
 
 MAX_CATEGORIES = 20  # per department; BigCommerce takes more, nobody picks more by hand
 MAX_CATEGORY_ID = 2_147_483_647
-MAX_DEPARTMENTS = 500  # beyond this the page would be unusable; the admin still edits them
+MAX_DEPARTMENTS = 500  # beyond this the section would be unusable; the rest keep theirs
 
 
 def category_paths(connection: StoreConnection) -> dict[int, str]:
@@ -87,7 +87,9 @@ class CategoriesForm(forms.Form):
         known = category_paths(connection)
         chosen = dict(DepartmentCategory.objects.filter(connection=connection)
                       .values_list("department_id", "bc_category_ids"))
-        departments = list(Department.objects.order_by("name")[:MAX_DEPARTMENTS])
+        departments = list(Department.objects.order_by("name")[:MAX_DEPARTMENTS + 1])
+        self.truncated = len(departments) > MAX_DEPARTMENTS
+        departments = departments[:MAX_DEPARTMENTS]
         kwargs.setdefault("initial", {f"d{d.pk}": chosen.get(d.pk, []) for d in departments})
         super().__init__(*args, **kwargs)
         self.departments = {f"d{d.pk}": d for d in departments}

@@ -546,3 +546,30 @@ def test_the_admin_shows_the_switches_and_links_the_settings_page(alice, store):
     assert SyncSettings.load().web_background_push is False
     changelist = client.get(reverse("admin:bcsync_storeconnection_changelist"))
     assert f'href="{url(store)}"' in changelist.content.decode()
+
+
+def test_a_store_hash_taken_by_another_connection_is_refused_by_name(dave, store):
+    connection_upsert(store_hash="taken1", access_token=TOKEN, api_url=store.api_url,
+                      description="Other shop")
+    response = client_for(dave).post(url(store), connection_post(
+        store, store_hash="taken1", access_token=TOKEN))
+    assert response.status_code == 400
+    assert "Store connection with this Store hash already exists." in response.content.decode()
+    assert StoreConnection.objects.get(pk=store.pk).store_hash == "abc123"
+
+
+def test_past_the_department_bound_the_rest_keep_their_mapping(dave, store, monkeypatch):
+    from bcsync.settings_page import categories
+
+    monkeypatch.setattr(categories, "MAX_DEPARTMENTS", 1)
+    first = Department.objects.create(name="A first")
+    last = Department.objects.create(name="Z last")
+    DepartmentCategory.objects.create(connection=store, department=last, bc_category_ids=[5])
+    client = client_for(dave)
+    page = client.get(url(store)).content.decode()
+    assert "The first 1 departments by name are shown here" in page
+    assert f"categories-d{last.pk}" not in page
+    assert client.post(url(store), {"section": "categories",
+                                    f"categories-d{first.pk}": "7"}).status_code == 302
+    assert dict(DepartmentCategory.objects.values_list("department__name", "bc_category_ids")
+                ) == {"A first": [7], "Z last": [5]}
