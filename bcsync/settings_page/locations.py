@@ -37,6 +37,10 @@ class LocationsForm(forms.Form):
                                       "bc_location_id": connection.bc_location_id})
         super().__init__(*args, **kwargs)
         choices = bc_location_choices(connection)
+        if choices and connection.bc_location_id not in dict(choices):
+            # Shown as it is, not silently as the first choice; saving it again is allowed.
+            choices.insert(0, (connection.bc_location_id,
+                               f"id {connection.bc_location_id} (not in the local copy)"))
         help_text = "The inventory location on BigCommerce that QOHs are set at."
         if choices:
             self.fields["bc_location_id"] = forms.TypedChoiceField(

@@ -270,6 +270,10 @@ def test_the_lc_locations_are_offered_and_only_they_are_taken(dave, store):
     client = client_for(dave)
     page = client.get(url(store)).content.decode()
     assert '<option value="4">Warehouse (id 4)</option>' in page
+    store.bc_location_id = 3
+    store.save(update_fields=["bc_location_id"])
+    page = client.get(url(store)).content.decode()
+    assert '<option value="3" selected>id 3 (not in the local copy)</option>' in page
     response = client.post(url(store), {"section": "locations",
                                         "locations-bc_location_id": "9"})
     assert response.status_code == 400
