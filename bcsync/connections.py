@@ -148,3 +148,35 @@ def connection_upsert(
         connection.full_clean()
         connection.save()
     return connection, created
+
+
+def connection_move(
+    *,
+    connection: StoreConnection,
+    store_hash: str,
+    access_token: str,
+    api_url: str,
+    description: str | None = None,
+    client_id: str | None = None,
+) -> StoreConnection:
+    """Point a stored connection at another store hash, its token entered again, tested
+    first like `connection_upsert(test_first=True)` (which finds a connection by its store
+    hash, so cannot change one). On failure ConnectionTestFailed is raised and nothing is
+    saved."""
+    changes = {"access_token": access_token, "api_url": api_url,
+               "description": description, "client_id": client_id}
+    candidate = StoreConnection.objects.get(pk=connection.pk)
+    candidate.store_hash = store_hash
+    _with_credentials(candidate, **changes)
+    candidate.full_clean()
+    result = connection_probe(connection=candidate)
+    if not result.ok:
+        raise ConnectionTestFailed(result)
+    with transaction.atomic():
+        stored = StoreConnection.objects.select_for_update().get(pk=connection.pk)
+        stored.store_hash = store_hash
+        _with_credentials(stored, **changes)
+        _record_test(stored, result)
+        stored.full_clean()
+        stored.save()
+    return stored

@@ -84,3 +84,20 @@ def can_switch(user: Any) -> bool:
 def can_register(user: Any) -> bool:
     """(Re)register webhooks: sync operators, or whoever may change store connections."""
     return can_run(user) or bool(user.has_perm("bcsync.change_storeconnection"))
+
+
+def can_view_settings(user: Any) -> bool:
+    """The sync settings page, read-only: whoever may view the sync settings (the settings
+    admin, and the sync operator, who works under them)."""
+    return bool(user.has_perm("bcsync.view_syncsettings")
+                or user.has_perm("bcsync.change_syncsettings"))
+
+
+def can_change_settings(user: Any) -> bool:
+    """Change the sync settings page's sections: the settings-admin role."""
+    return bool(user.has_perm("bcsync.change_syncsettings"))
+
+
+def can_change_connection(user: Any) -> bool:
+    """Change a store connection's credentials, or send its token in a test."""
+    return bool(user.has_perm("bcsync.change_storeconnection"))
