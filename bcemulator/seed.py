@@ -182,9 +182,10 @@ class Catalog:
                     i[1] == pid for i in self.images), "sort_order": 0, "description": "",
                 "url_zoom": url, "url_standard": url, "url_thumbnail": url, "url_tiny": url,
                 "date_modified": stamp})))
-        for name, value in custom_fields:
+        for field_name, field_value in custom_fields:
             self.field_id += 1
-            self.fields.append((self.field_id, pid, dumps({"name": name, "value": value})))
+            self.fields.append((self.field_id, pid,
+                                dumps({"name": field_name, "value": field_value})))
         return pid
 
     def _variant(self, pid: int, variant: dict[str, Any]) -> None:

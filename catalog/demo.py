@@ -176,7 +176,7 @@ def demo_catalog_load() -> DemoSummary:
 
 
 def _demo_variants(item: Item, index: int, tally: Tally) -> list[Variant]:
-    variants = []
+    variants: list[Variant] = []
     colours = COLOURS if index % 3 == 0 else COLOURS[:1]
     for colour in colours:
         for size in SIZES:
