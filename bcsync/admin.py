@@ -27,8 +27,9 @@ class StoreConnectionForm(forms.ModelForm):
 
     class Meta:
         model = StoreConnection
-        fields = ("description", "store_hash", "api_url", "client_id", "access_token",
-                  "pos_location", "bc_location_id", "code_prefix", "is_active")
+        fields: tuple[str, ...] = (
+            "description", "store_hash", "api_url", "client_id", "access_token",
+            "pos_location", "bc_location_id", "code_prefix", "is_active")
 
     def clean_access_token(self) -> str:
         token = self.cleaned_data["access_token"]

@@ -163,11 +163,11 @@ def connection_move(
     first like `connection_upsert(test_first=True)` (which finds a connection by its store
     hash, so cannot change one). On failure ConnectionTestFailed is raised and nothing is
     saved."""
-    changes = {"access_token": access_token, "api_url": api_url,
-               "description": description, "client_id": client_id}
+    with_changes = partial(_with_credentials, access_token=access_token, api_url=api_url,
+                           description=description, client_id=client_id)
     candidate = StoreConnection.objects.get(pk=connection.pk)
     candidate.store_hash = store_hash
-    _with_credentials(candidate, **changes)
+    with_changes(candidate)
     candidate.full_clean()
     result = connection_probe(connection=candidate)
     if not result.ok:
@@ -175,7 +175,7 @@ def connection_move(
     with transaction.atomic():
         stored = StoreConnection.objects.select_for_update().get(pk=connection.pk)
         stored.store_hash = store_hash
-        _with_credentials(stored, **changes)
+        with_changes(stored)
         _record_test(stored, result)
         stored.full_clean()
         stored.save()
