@@ -148,7 +148,7 @@ def demo_products() -> tuple[DemoProduct, ...]:
     """Every POS item of the demo, as the POS has it (the bundle DEMOKIT01 aside)."""
     rng = random.Random(20261123)
     dept_names = list(DEPARTMENTS)
-    products = []
+    products: list[DemoProduct] = []
     for index in range(1, ITEM_COUNT + 1):
         sku = demo_sku(index)
         department = dept_names[index % len(dept_names)]
@@ -195,7 +195,7 @@ def demo_products() -> tuple[DemoProduct, ...]:
 
 def _variants(sku: str, index: int, price: Decimal) -> tuple[DemoVariant, ...]:
     colours = COLOURS if index % 3 == 0 else COLOURS[:1]
-    out = []
+    out: list[DemoVariant] = []
     for colour in colours:
         for size in SIZES:
             n = len(out)
