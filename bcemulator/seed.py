@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from demo.catalog import BRANDS, DEPARTMENTS, DemoProduct, online_products
+from demo.catalog import BRANDS, DEPARTMENTS, DUPLICATE_NAME, DemoProduct, online_products
 
 from . import clock
 from .catalog_model import PRODUCT_DEFAULTS, sku_key
@@ -326,9 +326,10 @@ DEMO_CATEGORIES: list[tuple[str, str | None]] = [
 # stay as they were).
 DEMO_CATEGORIES += [(d, None) for d in DEPARTMENTS if d not in dict(DEMO_CATEGORIES)]
 DEMO_BRANDS = list(BRANDS)
-# Awkward names the sync must carry through unchanged: scripts, accents, emoji.
+# Awkward names the sync must carry through unchanged: scripts, accents, emoji. One is the
+# name of a POS-only demo item too (its upload shows the duplicate-name error).
 WEB_NAMES = ["抹茶マグカップ", "Ελληνικό Μέλι Θυμαριού", "زيت الزيتون البكر", "Матрёшка деревянная",
-             "Crème Brûlée Candle", "Rocket Socks 🚀", "Çay Bardağı Seti", "Smørrebrød Board",
+             "Crème Brûlée Candle", "Rocket Socks 🚀", "Çay Bardağı Seti", DUPLICATE_NAME,
              "Piñata Sticker Pack", "Zürich Notebook", "手ぬぐい 富士山", "Ωμέγα Keyring",
              "Łódź Poster", "Café au Lait Mug ☕", "Naïve Art Print", "Straße Cap"]
 
