@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from demo.catalog import BRANDS, DEPARTMENTS, DUPLICATE_NAME, DemoProduct, online_products
+from demo.catalog import (
+    BRANDS,
+    DUPLICATE_NAME,
+    STORE_CATEGORIES,
+    DemoProduct,
+    online_products,
+)
 
 from . import clock
 from .catalog_model import PRODUCT_DEFAULTS, sku_key
@@ -201,9 +207,10 @@ class Catalog:
                     i[1] == pid for i in self.images), "sort_order": 0, "description": "",
                 "url_zoom": url, "url_standard": url, "url_thumbnail": url, "url_tiny": url,
                 "date_modified": stamp})))
-        for name, value in custom_fields:
+        for field_name, field_value in custom_fields:
             self.field_id += 1
-            self.fields.append((self.field_id, pid, dumps({"name": name, "value": value})))
+            self.fields.append((self.field_id, pid,
+                                dumps({"name": field_name, "value": field_value})))
         return pid
 
     def _add_variants(self, pid: int, product: dict[str, Any], numbers: dict[str, Any],
@@ -316,15 +323,7 @@ DEMO_ITEMS = [("Cotton T-Shirt", "T-Shirts", 19.0), ("Pullover Hoodie", "Hoodies
               ("Leather Keychain", "Accessories", 11.0), ("Soy Candle", "Home", 24.0),
               ("Linen Tea Towel", "Kitchen", 13.0), ("Denim Apron", "Kitchen", 36.0),
               ("Pencil Set", "Stationery", 7.5), ("Roll-top Backpack", "Bags", 79.0)]
-DEMO_CATEGORIES: list[tuple[str, str | None]] = [
-    ("Apparel", None), ("T-Shirts", "Apparel"), ("Hoodies", "Apparel"), ("Hats", "Apparel"),
-    ("Home", None), ("Kitchen", "Home"), ("Mugs", "Kitchen"), ("Accessories", None),
-    ("Bags", "Accessories"), ("Stationery", None), ("Notebooks", "Stationery"),
-    ("Gifts", None), ("Sale", None), ("Web Exclusives", None),
-]
-# Every POS demo department has a category of its name (after the ones above, so their ids
-# stay as they were).
-DEMO_CATEGORIES += [(d, None) for d in DEPARTMENTS if d not in dict(DEMO_CATEGORIES)]
+DEMO_CATEGORIES = list(STORE_CATEGORIES)
 DEMO_BRANDS = list(BRANDS)
 # Awkward names the sync must carry through unchanged: scripts, accents, emoji. One is the
 # name of a POS-only demo item too (its upload shows the duplicate-name error).

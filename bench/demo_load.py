@@ -21,6 +21,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -38,7 +39,7 @@ def child() -> None:
     from catalog.models import Item, StockLevel
 
     call_command("migrate", verbosity=0)
-    figures = {}
+    figures: dict[str, Any] = {}
     for label in ("empty database", "nothing changed", "everything edited"):
         if label == "everything edited":
             Item.objects.filter(sku__startswith="DEMO").update(price=1)

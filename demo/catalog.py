@@ -43,6 +43,15 @@ DEPARTMENTS: dict[str, tuple[str, ...]] = {
     "Toys": ("Wooden Train Set", "Plush Bear", "Jigsaw Puzzle 1000", "Kite"),
     "Accessories": ("Canvas Tote Bag", "Leather Keychain", "Knit Scarf", "Enamel Pin"),
 }
+# The web store's category tree, (name, parent): ids 1.. in this order. Every department has
+# the category of its name; the others hold web-only products.
+STORE_CATEGORIES: tuple[tuple[str, str | None], ...] = (
+    ("Apparel", None), ("T-Shirts", "Apparel"), ("Hoodies", "Apparel"), ("Hats", "Apparel"),
+    ("Home", None), ("Kitchen", "Home"), ("Mugs", "Kitchen"), ("Accessories", None),
+    ("Bags", "Accessories"), ("Stationery", None), ("Notebooks", "Stationery"),
+    ("Gifts", None), ("Sale", None), ("Web Exclusives", None),
+    ("Outdoor", None), ("Footwear", None), ("Toys", None),
+)
 SIZED_DEPARTMENTS = frozenset({"Apparel", "Footwear"})
 PRICE_RANGES = {"Apparel": (1500, 16000), "Home": (600, 9000), "Stationery": (300, 4500),
                 "Outdoor": (1200, 20000), "Footwear": (4000, 22000), "Toys": (800, 9000),
@@ -137,6 +146,11 @@ DIFFERENCES: tuple[Difference, ...] = (
     Difference("DEMO0017", "bin_number", "WEB-SHELF-7",
                "edited in BigCommerce's control panel: a conflict candidate"),
 )
+
+
+def store_category_id(name: str) -> int:
+    """The web store's id of a category of STORE_CATEGORIES (the emulator numbers them 1..)."""
+    return 1 + [n for n, _ in STORE_CATEGORIES].index(name)
 
 
 def demo_sku(index: int) -> str:

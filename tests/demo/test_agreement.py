@@ -18,11 +18,14 @@ from bcemulator.process import EmulatorProcess
 from catalog.demo import demo_catalog_load
 from catalog.models import Item, StockLevel
 from demo.catalog import (
+    DEPARTMENTS,
     DIFFERENCES,
     DUPLICATE_NAME_SKU,
     ONLINE_LOCATION,
+    STORE_CATEGORIES,
     Difference,
     demo_products,
+    store_category_id,
 )
 
 pytestmark = [pytest.mark.emulator, pytest.mark.django_db]
@@ -162,6 +165,13 @@ def test_shared_products_agree_except_the_declared_differences(store):
         pos_value, web_value = found[(diff.sku, diff.field)]
         assert web_value == declared(diff), diff
         assert pos_value != declared(diff), diff
+
+
+def test_the_store_numbers_its_categories_as_the_definition_says(store):
+    """The demo connection maps departments to category ids from demo/catalog.py."""
+    assert {store_category_id(name): name for name, _ in STORE_CATEGORIES} == \
+        store["categories"]
+    assert set(DEPARTMENTS) <= set(store["categories"].values())
 
 
 def test_every_shared_sku_is_on_both_sides_and_pos_only_skus_are_not_online(store):
