@@ -656,7 +656,7 @@ class _Run:
                 user=self.user, job=self.job, action=action, fields=fields, ok=ok,
                 error=message, error_field=err_field[:100])
         summary.done += 1
-        summary.counts[action] += 1
+        summary.counts[str(action)] += 1
         if not ok:
             summary.failed += 1
             if len(summary.errors) < 50:
