@@ -63,3 +63,15 @@ def test_a_job_is_claimed_once_and_a_dead_or_lost_one_is_sent_again(connection, 
     SyncJob.objects.filter(pk=lost.pk).update(
         created_at=timezone.now() - QUEUED_LOST_AFTER - timedelta(seconds=1))
     assert lost.pk in upload_jobs_sweep()
+
+
+@pytest.mark.django_db
+def test_the_minutely_sweep_puts_a_dead_upload_back_in_the_queue(connection, queues):
+    from bcsync.tasks import lc_sweep_task
+
+    job = SyncJob.objects.create(connection=connection, kind="upload", params={"item_ids": []},
+                                 state="running", run_token="gone",
+                                 heartbeat_at=timezone.now() - timedelta(hours=1))
+    lc_sweep_task.apply()
+    job.refresh_from_db()
+    assert job.state == "queued"
