@@ -157,26 +157,29 @@ def _lc_products(connection: StoreConnection, ids: Iterable[int]) -> dict[int, L
         store_hash=connection.store_hash, bc_id__in=wanted).prefetch_related("variants")}
 
 
-def _variant_plans(plan: ItemPlan, ctx: Context, lc: LcProduct | None,
+def _variant_plans(plan: ItemPlan, ctx: Context, online_variants: Iterable[dict[str, Any]],
                    fields: frozenset[str], *, fresh: bool) -> None:
+    """Each POS variant against its variant online (`online_variants`: LcVariant.raw records
+    or API answers), matched by its link, else by SKU."""
     syncs = {vs.variant_id: vs for vs in plan.item_sync.variant_syncs.all()} \
         if plan.item_sync.pk else {}
-    lc_by_id = {v.bc_id: v for v in lc.variants.all()} if lc else {}
-    lc_by_sku = {v.sku.lower(): v for v in lc.variants.all() if v.sku} if lc else {}
+    records = [r for r in online_variants if isinstance(r, dict) and r.get("id")]
+    by_id = {int(r["id"]): r for r in records}
+    by_sku = {str(r["sku"]).lower(): r for r in records if r.get("sku")}
     for variant in plan.item.variants.all():
         target = variant_values(variant, connection=ctx.connection)
         vs = syncs.get(variant.pk)
         lcv = None
         found_online = False
         if vs is not None:
-            lcv = lc_by_id.get(vs.bc_variant_id)
+            lcv = by_id.get(vs.bc_variant_id)
         elif plan.bc_product_id:
-            lcv = lc_by_sku.get(variant.sku.lower())
+            lcv = by_sku.get(variant.sku.lower())
             found_online = lcv is not None
-        online = bc_variant_values(lcv.raw) if lcv is not None else {}
+        online = bc_variant_values(lcv) if lcv is not None else {}
         if vs is not None and (lcv is None or not fresh):
             online = {**online, **vs.pushed}
-        bc_variant_id = vs.bc_variant_id if vs else (lcv.bc_id if lcv else None)
+        bc_variant_id = vs.bc_variant_id if vs else (int(lcv["id"]) if lcv else None)
         if bc_variant_id is None and plan.bc_product_id:
             # Not online yet: everything it needs goes with its create.
             changes = {k: {"from": None, "to": v} for k, v in target.items()
@@ -238,7 +241,8 @@ def item_plan(item: Item, ctx: Context, *, lc_products: dict[int, LcProduct] | N
         # holds what we sent.
         plan.online = {**plan.online, **item_sync.pushed}
     plan.changes = diff(plan.online, plan.target, ctx.manual_on)
-    _variant_plans(plan, ctx, lc, ctx.manual_on, fresh=fresh)
+    _variant_plans(plan, ctx, [v.raw for v in lc.variants.all()] if lc else [],
+                   ctx.manual_on, fresh=fresh)
     if plan.action == "update" and not plan.changes and not any(v.changes for v in plan.variants):
         plan.action = "unchanged"
     return plan
@@ -394,7 +398,8 @@ class _Run:
             plan.online = bc_values(found, brand_names=self.ctx.brand_names)
             plan.changes = diff(plan.online, plan.target, self.ctx.manual_on)
             plan.variants = []
-            _variant_plans(plan, self.ctx, None, self.ctx.manual_on, fresh=False)
+            _variant_plans(plan, self.ctx, self._variants_online(plan), self.ctx.manual_on,
+                           fresh=False)
 
     def _create(self, plan: ItemPlan, sent: dict[int, dict[str, Any]],
                 vsent: dict[int, dict[int, dict[str, Any]]],
@@ -444,8 +449,20 @@ class _Run:
         plan.online = bc_values(found, brand_names=self.ctx.brand_names)
         plan.changes = diff(plan.online, plan.target, self.ctx.manual_on)
         plan.variants = []
-        _variant_plans(plan, self.ctx, None, self.ctx.manual_on, fresh=False)
+        _variant_plans(plan, self.ctx, self._variants_online(plan), self.ctx.manual_on,
+                       fresh=False)
         return True
+
+    def _variants_online(self, plan: ItemPlan) -> list[dict[str, Any]]:
+        """The variants of a product found online outside the LC (a lost create, an SKU
+        taken): read only when the item has variants to match."""
+        if not plan.item.variants.all() or not plan.bc_product_id:
+            return []
+        try:
+            return list(self.client.iter_variants(product_id=plan.bc_product_id))
+        except BigCommerceError as exc:
+            logger.warning("variants of product %s not read: %s", plan.bc_product_id, exc)
+            return []
 
     def _after_link_by_sku(self, plan: ItemPlan, sent: dict[int, dict[str, Any]],
                            vsent: dict[int, dict[int, dict[str, Any]]],
@@ -473,7 +490,7 @@ class _Run:
         sync = plan.item_sync
         sync.bc_product_id = plan.bc_product_id
         sync.linked_by = plan.linked_by or ItemSync.LinkedBy.SKU
-        sync.linked_at = timezone.now()
+        sync.linked_at = sync.pushed_at = timezone.now()
         sync.pushed = {k: v for k, v in plan.online.items()}
         sync.conflicts = {}
 

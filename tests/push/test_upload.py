@@ -214,6 +214,7 @@ def test_enforcement_and_the_product_sync_switch_keep_items_back_with_a_reason(
 def test_a_create_whose_answer_was_lost_is_not_made_twice(connection, client, api, make,
                                                           store):
     item = make(sku="LOST01", name="Lost Answer")
+    Variant.objects.create(item=item, sku="LOST01M", option_values={"Size": "M"})
     store.faults(reset_after_write_rate=1.0)
     summary = items_upload(items=[item], connection=connection, client=client)
     store.faults()
@@ -226,6 +227,9 @@ def test_a_create_whose_answer_was_lost_is_not_made_twice(connection, client, ap
     assert len(api.products(sku="LOST01")) == 1
     sync = sync_of(item)
     assert sync.bc_product_id == api.products(sku="LOST01")[0]["id"] and not sync.error
+    online = api.get(f"/v3/catalog/products/{sync.bc_product_id}/variants")["data"]
+    assert [v["sku"] for v in online] == ["LOST01M"]
+    assert VariantSync.objects.get(item_sync=sync).bc_variant_id == online[0]["id"]
 
 
 def test_an_edit_online_is_a_conflict_and_our_own_echo_is_not(connection, client, make,
