@@ -252,3 +252,14 @@ def test_an_edit_online_is_a_conflict_and_our_own_echo_is_not(connection, client
 
     preview = items_preview(items=[item], connection=connection)[0]
     assert preview.changes == {"price": {"from": "11.5", "to": "9"}}
+
+
+def test_a_category_bigcommerce_refuses_is_an_error_on_the_item(connection, client, make,
+                                                                department):
+    DepartmentCategory.objects.create(connection=connection, department=department,
+                                      bc_category_ids=[9999])
+    item = make(sku="CAT001", name="Lost Category")
+    summary = items_upload(items=[item], connection=connection, client=client)
+    sync = sync_of(item)
+    assert summary.failed == 1 and sync.error_field == "categories"
+    assert "9999" in sync.error
