@@ -263,3 +263,20 @@ def test_a_category_bigcommerce_refuses_is_an_error_on_the_item(connection, clie
     sync = sync_of(item)
     assert summary.failed == 1 and sync.error_field == "categories"
     assert "9999" in sync.error
+
+
+def test_a_webhook_refresh_of_an_edited_product_flags_the_conflict(connection, client, make,
+                                                                   store):
+    from bcsync.lc_jobs import lc_refresh_run
+    from localcopy.services import lc_refresh_request
+
+    item = make(sku="HOOK01", name="Hook Jar", price="9.00")
+    items_upload(items=[item], connection=connection, client=client)
+    product_id = sync_of(item).bc_product_id
+    for edit in ({}, {"name": "Hook Jar (edited online)"}):
+        if edit:
+            store.update_product(product_id, **edit)
+        lc_refresh_request(store_hash=connection.store_hash, resource="product", bc_id=product_id)
+        lc_refresh_run(connection_id=connection.pk, resource="product", bc_id=product_id)
+        conflicts = sync_of(item).conflicts
+        assert list(conflicts) == (["name"] if edit else [])  # the first refresh is our echo
