@@ -280,3 +280,17 @@ def test_a_webhook_refresh_of_an_edited_product_flags_the_conflict(connection, c
         lc_refresh_run(connection_id=connection.pk, resource="product", bc_id=product_id)
         conflicts = sync_of(item).conflicts
         assert list(conflicts) == (["name"] if edit else [])  # the first refresh is our echo
+
+
+def test_an_lc_that_has_not_seen_our_push_yet_is_no_conflict_and_nothing_to_resend(
+        connection, client, make):
+    item = make(sku="STALE1", name="Stale Jar", price="9.00")
+    items_upload(items=[item], connection=connection, client=client)
+    lc_load(connection, client)
+    item.price = Decimal("12.00")
+    item.save()
+    assert items_upload(items=[item], connection=connection, client=client).requests == 1
+
+    # The LC still says 9 until the webhook's refresh lands.
+    assert conflicts_scan(connection=connection) == 0
+    assert items_preview(items=[item], connection=connection)[0].action == "unchanged"
