@@ -114,7 +114,7 @@ def _sync_columns(connection: StoreConnection | None, *, sync_on: bool) -> list[
         When(~Q(error=""), then=F("error")),
         When(~Q(conflicts={}), then=Value("Edited in BigCommerce since the last upload.")),
         default=Value(""), output_field=CharField())).values("reason")[:1]
-    excluded: list[tuple[Q, str]] = []
+    excluded: list[tuple[Any, str]] = []
     if not sync_on:
         excluded.append((Q(pk__isnull=False), PRODUCT_SYNC_OFF))
     if connection.item_sync_enforcement:

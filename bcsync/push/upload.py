@@ -131,7 +131,7 @@ def _label(item: Item) -> str:
 
 def items_for_upload(items: Iterable[Item] | QuerySet[Item]) -> QuerySet[Item]:
     """The items with what planning reads, fetched in a few queries per chunk."""
-    ids = items.values("pk") if isinstance(items, QuerySet) else [i.pk for i in items]
+    ids: Any = items.values("pk") if isinstance(items, QuerySet) else [i.pk for i in items]
     return (Item.objects.filter(pk__in=ids).order_by("pk")
             .select_related("brand", "department")
             .prefetch_related(Prefetch("variants", queryset=Variant.objects.order_by("sku")),
@@ -552,7 +552,7 @@ class _Run:
         by_product = {p.bc_product_id: p for p in plans if p.bc_product_id}
         result = self.client.update_products(updates, isolate_invalid=True)
         for failure in result.failed:
-            plan = by_product.get(failure.item.get("id"))
+            plan = by_product.get(int(failure.item.get("id") or 0))
             if plan is None or failure.partial:
                 continue
             if failure.error is not None:
