@@ -47,6 +47,7 @@ from .fields import (
     inventory_adjustment,
     keys_of,
     product_payload,
+    variant_inherits,
     variant_keys_of,
     variant_payload,
     variant_values,
@@ -158,7 +159,8 @@ def _lc_products(connection: StoreConnection, ids: Iterable[int]) -> dict[int, L
 
 
 def _variant_plans(plan: ItemPlan, ctx: Context, online_variants: Iterable[dict[str, Any]],
-                   fields: frozenset[str], *, fresh: bool) -> None:
+                   fields: frozenset[str], *, fresh: bool,
+                   product: dict[str, Any] | None = None) -> None:
     """Each POS variant against its variant online (`online_variants`: LcVariant.raw records
     or API answers), matched by its link, else by SKU."""
     syncs = {vs.variant_id: vs for vs in plan.item_sync.variant_syncs.all()} \
@@ -176,7 +178,7 @@ def _variant_plans(plan: ItemPlan, ctx: Context, online_variants: Iterable[dict[
         elif plan.bc_product_id:
             lcv = by_sku.get(variant.sku.lower())
             found_online = lcv is not None
-        online = bc_variant_values(lcv) if lcv is not None else {}
+        online = bc_variant_values(lcv, product=product) if lcv is not None else {}
         if vs is not None and (lcv is None or not fresh):
             online = {**online, **vs.pushed}
         bc_variant_id = vs.bc_variant_id if vs else (int(lcv["id"]) if lcv else None)
@@ -242,7 +244,7 @@ def item_plan(item: Item, ctx: Context, *, lc_products: dict[int, LcProduct] | N
         plan.online = {**plan.online, **item_sync.pushed}
     plan.changes = diff(plan.online, plan.target, ctx.manual_on)
     _variant_plans(plan, ctx, [v.raw for v in lc.variants.all()] if lc else [],
-                   ctx.manual_on, fresh=fresh)
+                   ctx.manual_on, fresh=fresh, product=lc.raw if lc else None)
     if plan.action == "update" and not plan.changes and not any(v.changes for v in plan.variants):
         plan.action = "unchanged"
     return plan
@@ -308,7 +310,8 @@ def _create_payload(plan: ItemPlan, categories: list[int], fields: frozenset[str
     if plan.variants:
         body["variants"] = [
             {**variant_payload({k: v for k, v in vp.target.items()
-                                if v not in (None, "") and (k == "sku" or k in vp.changes)}),
+                                if v not in (None, "") and (k == "sku" or k in vp.changes)
+                                and k not in variant_inherits(vp.variant)}),
              "option_values": [{"option_display_name": name, "label": value}
                                for name, value in vp.variant.option_values.items()]}
             for vp in plan.variants]
@@ -399,7 +402,7 @@ class _Run:
             plan.changes = diff(plan.online, plan.target, self.ctx.manual_on)
             plan.variants = []
             _variant_plans(plan, self.ctx, self._variants_online(plan), self.ctx.manual_on,
-                           fresh=False)
+                           fresh=False, product=found)
 
     def _create(self, plan: ItemPlan, sent: dict[int, dict[str, Any]],
                 vsent: dict[int, dict[int, dict[str, Any]]],
@@ -450,7 +453,7 @@ class _Run:
         plan.changes = diff(plan.online, plan.target, self.ctx.manual_on)
         plan.variants = []
         _variant_plans(plan, self.ctx, self._variants_online(plan), self.ctx.manual_on,
-                       fresh=False)
+                       fresh=False, product=found)
         return True
 
     def _variants_online(self, plan: ItemPlan) -> list[dict[str, Any]]:
@@ -500,13 +503,15 @@ class _Run:
                         vsent: dict[int, dict[int, dict[str, Any]]]) -> None:
         changes = {k: c["to"] for k, c in vp.changes.items()}
         if vp.bc_variant_id is None:
-            body = {**variant_payload({k: v for k, v in changes.items() if v not in (None, "")}),
+            body = {**variant_payload({k: v for k, v in changes.items()
+                                       if v not in (None, "")
+                                       and k not in variant_inherits(vp.variant)}),
                     "sku": vp.variant.sku, "product_id": plan.bc_product_id,
                     "option_values": [{"option_display_name": n, "label": v}
                                       for n, v in vp.variant.option_values.items()]}
             variant_updates.append((plan, vp, body))
             return
-        body = variant_payload(changes)
+        body = variant_payload(changes, inherit=variant_inherits(vp.variant))
         if body:
             variant_updates.append((plan, vp, {"id": vp.bc_variant_id, **body}))
         vsent.setdefault(plan.item.pk, {})[vp.variant.pk] = {
