@@ -222,14 +222,16 @@ def item_plan(item: Item, ctx: Context, *, lc_products: dict[int, LcProduct] | N
         if match is None:
             plan.action = "create"
             fields = ctx.manual_on | REQUIRED_ON_CREATE
+            # What a new product gets; empty values are left to BigCommerce's defaults.
             plan.changes = {k: {"from": None, "to": plan.target[k]} for k in keys_of(fields)
-                            if k in plan.target}
+                            if plan.target.get(k) not in (None, "")}
             for variant in item.variants.all():
                 target = variant_values(variant, connection=connection)
                 plan.variants.append(VariantPlan(
                     variant, None, None, {}, target,
                     {k: {"from": None, "to": target[k]}
-                     for k in variant_keys_of(fields | {"skus"}) if k in target}))
+                     for k in variant_keys_of(fields | {"skus"})
+                     if target.get(k) not in (None, "")}))
             return plan
         lc = match.product
         plan.action, plan.linked_by, plan.bc_product_id = "link", match.match_by, lc.bc_id
