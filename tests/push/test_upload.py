@@ -73,18 +73,20 @@ def test_an_off_field_stays_as_it_is_online_and_a_manual_one_is_set_on_upload(
         connection, client, api, make):
     item = make(sku="NEW002", name="Clay Pot", price="12.00")
     items_upload(items=[item], connection=connection, client=client)
-    policies_set(connection=connection, changes={"names": "off"})  # prices stay Manual
-    item.name, item.price = "Clay Pot XL", Decimal("15.00")
+    # prices stay Manual; an On field is set by a manual upload too
+    policies_set(connection=connection, changes={"names": "off", "cost_prices": "on"})
+    item.name, item.price, item.cost_price = "Clay Pot XL", Decimal("15.00"), Decimal("6.50")
     item.save()
 
     summary = items_upload(items=[item], connection=connection, client=client)
 
     product = api.product(sync_of(item).bc_product_id)
     assert product["name"] == "Clay Pot"
-    assert product["price"] == 15.0
+    assert (product["price"], product["cost_price"]) == (15.0, 6.5)
     assert summary.counts["updated"] == 1
     event = SyncEvent.objects.filter(item=item).first()
-    assert event.fields == {"price": {"from": "12", "to": "15"}}
+    assert event.fields == {"price": {"from": "12", "to": "15"},
+                            "cost_price": {"from": "0", "to": "6.5"}}
 
 
 def test_the_four_manual_only_fields_refuse_on(connection):
