@@ -544,9 +544,10 @@ class _Run:
                     if record is None:
                         continue
                     vp.bc_variant_id = int(record["id"])
+                    # Everything else is BigCommerce's default now (empty, or the
+                    # product's value): the memory the next diff is taken against.
                     vsent.setdefault(plan.item.pk, {})[vp.variant.pk] = {
-                        k: v for k, v in vp.target.items() if k != INVENTORY_KEY and (
-                            k == "sku" or k in vp.changes)}
+                        k: v for k, v in vp.target.items() if k != INVENTORY_KEY}
                     if INVENTORY_KEY in vp.changes:
                         stock.append((plan, inventory_adjustment(
                             vp.target[INVENTORY_KEY], location_id=self.location_id,

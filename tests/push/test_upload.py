@@ -98,9 +98,14 @@ def test_the_four_manual_only_fields_refuse_on(connection):
 
 def test_nothing_changed_sends_nothing(connection, client, make):
     item = make(sku="NEW003", name="Tin Cup")
-    items_upload(items=[item], connection=connection, client=client)
-    again = items_upload(items=[item], connection=connection, client=client)
-    assert (again.requests, again.counts["unchanged"]) == (0, 1)
+    with_variants = make(sku="NEW004", name="Tin Plate")
+    Variant.objects.create(item=with_variants, sku="NEW004S", option_values={"Size": "S"})
+    items_upload(items=[item, with_variants], connection=connection, client=client)
+    again = items_upload(items=[item, with_variants], connection=connection, client=client)
+    assert (again.requests, again.counts["unchanged"]) == (0, 2)
+    lc_load(connection, client)  # and once the LC has seen the products
+    again = items_upload(items=[item, with_variants], connection=connection, client=client)
+    assert (again.requests, again.counts["unchanged"]) == (0, 2)
 
 
 @pytest.mark.parametrize(("match_by", "fields"), [
