@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from ..models import ItemSync, SyncEvent
-from .fields import keys_of
+from .fields import INVENTORY_KEY, keys_of
 
 
 def lc_is_fresh(*, synced_at: datetime | None, pushed_at: datetime | None) -> bool:
@@ -24,9 +24,11 @@ def lc_is_fresh(*, synced_at: datetime | None, pushed_at: datetime | None) -> bo
 
 def conflicts_found(pushed: Mapping[str, Any], online: Mapping[str, Any],
                     fields: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Key → {"pushed", "online"} where the online value is not what the POS last sent."""
+    """Key → {"pushed", "online"} where the online value is not what the POS last sent.
+    Stock is never a conflict: every sale online moves it (and the LC's figure is the
+    default location's, read while BigCommerce may still be applying our adjustment)."""
     return {k: {"pushed": pushed[k], "online": online.get(k)} for k in keys_of(fields)
-            if k in pushed and k in online and online[k] != pushed[k]}
+            if k != INVENTORY_KEY and k in pushed and k in online and online[k] != pushed[k]}
 
 
 def conflicts_record(item_sync: ItemSync, found: Mapping[str, Mapping[str, Any]], *,
