@@ -137,3 +137,11 @@ def test_everything_a_filter_shows_is_uploaded_as_a_job(connection, bob, departm
     assert answer.status_code == 200, answer.content
     job = SyncJob.objects.get()
     assert job.total == 7 and "CHAIR1" not in answer.json()["message"]
+
+
+def test_a_switched_off_store_gets_no_upload(item, bob, connection):
+    connection.is_active = False
+    connection.save()
+    answer = post(client_for(bob), UPLOAD, [item.pk])
+    assert answer.status_code == 400 and "switched off" in answer.json()["error"]
+    assert not ItemSync.objects.filter(item=item).exists()
