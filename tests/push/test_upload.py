@@ -303,3 +303,19 @@ def test_an_lc_that_has_not_seen_our_push_yet_is_no_conflict_and_nothing_to_rese
     # The LC still says 9 until the webhook's refresh lands.
     assert conflicts_scan(connection=connection) == 0
     assert items_preview(items=[item], connection=connection)[0].action == "unchanged"
+
+
+def test_an_incremental_pass_that_brings_an_edit_flags_the_conflict(connection, client, make,
+                                                                    store):
+    from bcsync.lc_jobs import lc_sync_all
+
+    item = make(sku="PASS01", name="Pass Jar", price="9.00")
+    items_upload(items=[item], connection=connection, client=client)
+    lc_load(connection, client)
+    row = SyncSettings.load()
+    row.lc_background_pull = True
+    row.save()
+    store.update_product(sync_of(item).bc_product_id, upc="0777")
+    lc_sync_all()
+    assert sync_of(item).conflicts["upc"] == {**sync_of(item).conflicts["upc"],
+                                             "pushed": "", "online": "0777"}
