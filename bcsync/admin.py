@@ -157,3 +157,6 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+from . import push_admin  # noqa: E402, F401 - registers the push's pages

@@ -86,6 +86,16 @@ def can_register(user: Any) -> bool:
     return can_run(user) or bool(user.has_perm("bcsync.change_storeconnection"))
 
 
+def can_upload(user: Any) -> bool:
+    """Upload items to BigCommerce (the push permission): the sync-operator role."""
+    return can_run(user)
+
+
+def can_preview(user: Any) -> bool:
+    """See what an upload would change: whoever may upload or edit catalog items."""
+    return can_upload(user) or bool(user.has_perm("catalog.change_item"))
+
+
 def can_view_settings(user: Any) -> bool:
     """The sync settings page, read-only: whoever may view the sync settings (the settings
     admin, and the sync operator, who works under them)."""
