@@ -12,6 +12,7 @@ from .models import (
     Item,
     Location,
     StockLevel,
+    UnitOfMeasure,
     Variant,
     Vendor,
 )
@@ -65,7 +66,8 @@ class ItemAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("sku", "product_number", "name", "description")}),
         ("Pricing", {"fields": ("price", "cost_price")}),
-        ("Classification", {"fields": ("department", "vendor", "brand", "upc", "bin_number")}),
+        ("Classification", {"fields": ("department", "vendor", "brand", "unit_of_measure", "upc",
+                                       "bin_number")}),
         ("Shipping", {"fields": ("weight", "width", "height", "depth")}),
         ("eCommerce", {"fields": ("ecommerce_enabled", "locations")}),
         ("History", {"fields": ("created_at", "updated_at")}),
@@ -130,6 +132,19 @@ class NamedAdmin(admin.ModelAdmin):
 class VendorAdmin(NamedAdmin):
     list_display = ("name", "contact_email", "item_count")
     search_fields = ("name", "contact_email")
+
+
+@admin.register(UnitOfMeasure)
+class UnitOfMeasureAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "item_count")
+    search_fields = ("code", "name")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_items=Count("item"))
+
+    @admin.display(description="Items", ordering="_items")
+    def item_count(self, obj: UnitOfMeasure) -> int:
+        return obj._items
 
 
 @admin.register(Location)
