@@ -12,5 +12,5 @@ def customers_by_email(*, email: str) -> QuerySet[Customer]:
     aside): how a BigCommerce customer finds its POS customer. Two index searches (one per
     table) rather than one OR across a join, which no index serves."""
     ids = set(Customer.objects.with_email(email).values_list("pk", flat=True))
-    ids |= set(CustomerContact.objects.filter(email__iexact=email).values_list("customer_id", flat=True))
+    ids |= set(CustomerContact.objects.with_email(email).values_list("customer_id", flat=True))
     return Customer.objects.filter(pk__in=ids)
