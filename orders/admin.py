@@ -17,6 +17,7 @@ from .models import (
     PriceLevel,
     PriceLevelPrice,
 )
+from .selectors import customers_by_email
 
 # A price list's page edits its prices inline up to this many; a longer list is edited in
 # the price list's own changelist, which pages (each inline row costs a query for its item).
@@ -101,6 +102,17 @@ class CustomerAdmin(admin.ModelAdmin):
                 .filter(customer=OuterRef("pk"), kind=CustomerAddress.Kind.BILLING)
                 .order_by("-is_default", "pk").values("city")[:1])
         return super().get_queryset(request).annotate(_city=Subquery(city))
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Customer],
+                           search_term: str) -> tuple[QuerySet[Customer], bool]:
+        # A whole email is looked up through the email indexes (the customer's and its
+        # contacts'); anything else, or an email nobody has, searches every column.
+        term = search_term.strip()
+        if "@" in term and " " not in term:
+            found = customers_by_email(email=term)
+            if found.exists():
+                return queryset.filter(pk__in=found.values("pk")), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="Name", ordering="company")
     def display_name(self, obj: Customer) -> str:

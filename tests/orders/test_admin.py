@@ -294,3 +294,18 @@ def test_a_changelist_costs_the_same_queries_for_3_rows_as_for_30(alice, departm
     few = queries(client, url)
     sales_records(27, department, vendor)
     assert queries(client, url) == few
+
+
+def test_a_whole_email_is_searched_through_the_email_indexes(alice, records):
+    # QC-0's contact has c0@example.com; QC-1's own email is qc1@example.com.
+    client = client_for(alice)
+    url = reverse("admin:orders_customer_changelist")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, {"q": "C0@Example.com"})
+    assert [c.code for c in response.context["cl"].result_list] == ["QC-0"]
+    assert not any("LIKE" in q["sql"].upper() for q in captured), "searched every column"
+    response = client.get(url, {"q": "QC1@EXAMPLE.COM"})
+    assert [c.code for c in response.context["cl"].result_list] == ["QC-1"]
+    # Part of an email still searches every column.
+    response = client.get(url, {"q": "@example.com"})
+    assert response.context["cl"].result_count == 2
