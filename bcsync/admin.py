@@ -27,8 +27,9 @@ class StoreConnectionForm(forms.ModelForm):
 
     class Meta:
         model = StoreConnection
-        fields = ("description", "store_hash", "api_url", "client_id", "access_token",
-                  "pos_location", "bc_location_id", "code_prefix", "is_active")
+        fields: tuple[str, ...] = (
+            "description", "store_hash", "api_url", "client_id", "access_token",
+            "pos_location", "bc_location_id", "code_prefix", "is_active")
 
     def clean_access_token(self) -> str:
         token = self.cleaned_data["access_token"]
@@ -61,7 +62,8 @@ class StoreConnectionAdmin(admin.ModelAdmin):
                        "last_test_ok", "last_test_message", "created_at", "updated_at")
     actions = ["test_connection"]
 
-    def get_fields(self, request: HttpRequest, obj: StoreConnection | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest,
+                   obj: StoreConnection | None = None) -> tuple[str, ...]:
         # Whoever may not edit the connection sees every field as read-only text, and a
         # read-only SecretField renders decrypted: the token input is for editors only.
         editable = (self.has_change_permission(request, obj) if obj is not None
@@ -73,7 +75,7 @@ class StoreConnectionAdmin(admin.ModelAdmin):
         if obj is not None:
             fields += ["last_tested_at", "last_test_ok", "last_test_message", "created_at",
                        "updated_at"]
-        return fields
+        return tuple(fields)
 
     # Django's error report (the DEBUG page, the mail to ADMINS) lists POST data.
     @method_decorator(sensitive_post_parameters("access_token"))
@@ -105,8 +107,9 @@ class StoreConnectionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Status")
     def status(self, obj: StoreConnection):
-        colour, label = {True: ("#2e7d32", "connected"), False: ("#c62828", "failed")}.get(
-            obj.last_test_ok, ("#9e9e9e", "not tested"))
+        states: dict[bool | None, tuple[str, str]] = {
+            True: ("#2e7d32", "connected"), False: ("#c62828", "failed")}
+        colour, label = states.get(obj.last_test_ok, ("#9e9e9e", "not tested"))
         return format_html('<span title="{}" style="color:{}">●</span> {}',
                            obj.last_test_message, colour, label)
 

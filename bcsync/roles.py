@@ -63,13 +63,13 @@ def roles_ensure(extra: dict[str, list[str]] | None = None) -> dict[str, Group]:
     groups = {}
     for role, names in wanted.items():
         group, _ = Group.objects.get_or_create(name=role)
-        perms = []
+        permissions: list[Permission] = []
         for name in names:
             app_label, codename = name.split(".", 1)
-            perms.extend(
+            permissions.extend(
                 Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
-        group.permissions.set(perms)
+        group.permissions.set(permissions)
         groups[role] = group
     return groups
 

@@ -24,7 +24,9 @@ def validate_pos_sku(value: str) -> None:
 
 
 def is_valid_pos_sku(value: str | None) -> bool:
-    return bool(value) and _NOT_ALNUM.search(value) is None
+    if not value:
+        return False
+    return _NOT_ALNUM.search(value) is None
 
 
 def validate_uom_code(value: str) -> None:

@@ -27,7 +27,8 @@ def category_paths(connection: StoreConnection) -> dict[int, str]:
             .values_list("bc_id", "name", "parent_bc_id")}
     paths: dict[int, str] = {}
     for bc_id in rows:
-        names, seen, at = [], set(), bc_id
+        names, seen = [], set()
+        at: int | None = bc_id
         while at in rows and at not in seen:  # a cycle in bad data ends the walk
             seen.add(at)
             name, parent = rows[at]

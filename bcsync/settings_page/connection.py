@@ -33,7 +33,8 @@ class ConnectionForm(StoreConnectionForm):
     )
 
     class Meta(StoreConnectionForm.Meta):
-        fields = ("description", "store_hash", "api_url", "client_id", "access_token")
+        fields: tuple[str, ...] = (
+            "description", "store_hash", "api_url", "client_id", "access_token")
 
 
 @register
