@@ -27,6 +27,10 @@ class _OnHand(TypedDict):
     _on_hand: int | None
 
 
+class _Items(TypedDict):
+    _items: int
+
+
 class VariantInline(admin.TabularInline):
     model = Variant
     form = VariantForm
@@ -153,7 +157,7 @@ class UnitOfMeasureAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_items=Count("item"))
 
     @admin.display(description="Items", ordering="_items")
-    def item_count(self, obj: UnitOfMeasure) -> int:
+    def item_count(self, obj: "WithAnnotations[UnitOfMeasure, _Items]") -> int:
         return obj._items
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -18,6 +18,18 @@ from .models import (
     PriceLevelPrice,
 )
 from .selectors import customers_by_email
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _City(TypedDict):
+    _city: str | None
+
+
+class _LevelCounts(TypedDict):
+    _customers: int | None
+    _prices: int | None
 
 # A price list's page edits its prices inline up to this many; a longer list is edited in
 # the price list's own changelist, which pages (each inline row costs a query for its item).
@@ -119,7 +131,7 @@ class CustomerAdmin(admin.ModelAdmin):
         return obj.display_name
 
     @admin.display(description="City (billing)", ordering="_city")
-    def city(self, obj: Customer) -> str:
+    def city(self, obj: WithAnnotations[Customer, _City]) -> str:
         return obj._city or ""
 
 
@@ -173,11 +185,11 @@ class PriceLevelAdmin(admin.ModelAdmin):
         return [PriceLevelPriceInline]
 
     @admin.display(description="Customers", ordering="_customers")
-    def customer_count(self, obj: PriceLevel) -> int:
+    def customer_count(self, obj: WithAnnotations[PriceLevel, _LevelCounts]) -> int:
         return obj._customers or 0
 
     @admin.display(description="Item prices", ordering="_prices")
-    def price_count(self, obj: PriceLevel) -> int:
+    def price_count(self, obj: WithAnnotations[PriceLevel, _LevelCounts]) -> int:
         return obj._prices or 0
 
     @admin.display(description="Item prices")
