@@ -27,10 +27,10 @@ migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py demo_catalog
+	$(BIN)/python manage.py demo_catalog && $(BIN)/python manage.py demo_sales
 
 run: migrate
-	@test -f var/.demo-loaded || ($(BIN)/python manage.py demo_catalog && touch var/.demo-loaded)
+	@test -f var/.demo-loaded || ($(BIN)/python manage.py demo_catalog && $(BIN)/python manage.py demo_sales && touch var/.demo-loaded)
 	BCSYNC_PUBLIC_URL=$${BCSYNC_PUBLIC_URL:-http://127.0.0.1:$(PORT)} \
 	  $(BIN)/python manage.py run_all --port $(PORT)
 

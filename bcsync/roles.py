@@ -15,7 +15,13 @@ SETTINGS_ADMIN = "Settings admin"
 
 _CATALOG_MODELS = (
     "item", "variant", "stocklevel", "bundlecomponent", "department", "vendor", "brand",
-    "location", "customfielddefinition", "customfieldvalue",
+    "location", "customfielddefinition", "customfieldvalue", "unitofmeasure",
+)
+# The POS's sales records: kept by the same staff who keep its items and prices; imports
+# create them too, so whoever runs or sets up the sync may see them.
+_SALES_MODELS = (
+    "customer", "customeraddress", "customercontact", "pricelevel", "pricelevelprice",
+    "carrier",
 )
 _BEAT_MODELS = ("periodictask", "intervalschedule", "crontabschedule", "solarschedule",
                 "clockedschedule")
@@ -35,14 +41,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "bcsync.view_syncsettings",
         "bcsync.view_storeconnection",
         *_view("catalog", _CATALOG_MODELS),
+        *_view("orders", _SALES_MODELS),
     ],
-    CATALOG_EDITOR: _crud("catalog", _CATALOG_MODELS),
+    CATALOG_EDITOR: [*_crud("catalog", _CATALOG_MODELS), *_crud("orders", _SALES_MODELS)],
     SETTINGS_ADMIN: [
         "bcsync.view_syncsettings",
         "bcsync.change_syncsettings",
         *_crud("bcsync", ("storeconnection",)),
         *_crud("django_celery_beat", _BEAT_MODELS),
         *_view("catalog", _CATALOG_MODELS),
+        *_view("orders", _SALES_MODELS),
     ],
 }
 

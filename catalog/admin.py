@@ -14,6 +14,7 @@ from .models import (
     Item,
     Location,
     StockLevel,
+    UnitOfMeasure,
     Variant,
     Vendor,
 )
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 
 class _OnHand(TypedDict):
     _on_hand: int | None
+
+
+class _Items(TypedDict):
+    _items: int
 
 
 class VariantInline(admin.TabularInline):
@@ -74,7 +79,8 @@ class ItemAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("sku", "product_number", "name", "description")}),
         ("Pricing", {"fields": ("price", "cost_price")}),
-        ("Classification", {"fields": ("department", "vendor", "brand", "upc", "bin_number")}),
+        ("Classification", {"fields": ("department", "vendor", "brand", "unit_of_measure", "upc",
+                                       "bin_number")}),
         ("Shipping", {"fields": ("weight", "width", "height", "depth")}),
         ("eCommerce", {"fields": ("ecommerce_enabled", "locations")}),
         ("History", {"fields": ("created_at", "updated_at")}),
@@ -140,6 +146,19 @@ class NamedAdmin(admin.ModelAdmin):
 class VendorAdmin(NamedAdmin):
     list_display = ("name", "contact_email", "item_count")
     search_fields = ("name", "contact_email")
+
+
+@admin.register(UnitOfMeasure)
+class UnitOfMeasureAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "item_count")
+    search_fields = ("code", "name")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_items=Count("item"))
+
+    @admin.display(description="Items", ordering="_items")
+    def item_count(self, obj: "WithAnnotations[UnitOfMeasure, _Items]") -> int:
+        return obj._items
 
 
 @admin.register(Location)

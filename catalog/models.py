@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 
-from .validators import validate_pos_sku
+from .validators import validate_pos_sku, validate_uom_code
 
 NO_VENDOR = "No Vendor"
 SKU_REGEX = r"^[A-Za-z0-9]+$"
@@ -52,6 +52,37 @@ class Vendor(NamedModel):
 class Brand(NamedModel):
     class Meta(NamedModel.Meta):
         pass
+
+
+class UnitOfMeasure(models.Model):
+    """How an item is counted on the shop's documents (EA, BX, PK…); imports default to one."""
+
+    # Unique ignoring case (a constraint on UPPER(code)); no second, case-sensitive index.
+    code = models.CharField(max_length=10, validators=[validate_uom_code],
+                            help_text="Letters and digits only, e.g. EA.")
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "unit of measure"
+        verbose_name_plural = "units of measure"
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=SKU_REGEX), name="uom_code_alnum"),
+            models.UniqueConstraint(
+                Upper("code"), name="uom_code_unique_ci",
+                violation_error_message="A unit of measure with this code already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    def clean(self) -> None:
+        if self.code and UnitOfMeasure.objects.filter(code__iexact=self.code).exclude(
+                pk=self.pk).exists():
+            raise ValidationError(
+                {"code": f"Unit of measure code {self.code!r} is already used "
+                         "(letter case aside)."})
 
 
 class Location(models.Model):
@@ -126,6 +157,10 @@ class Item(Dimensions):
     brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.SET_NULL)
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT)
     department = models.ForeignKey(Department, on_delete=models.PROTECT)
+    unit_of_measure = models.ForeignKey(
+        UnitOfMeasure, null=True, blank=True, on_delete=models.PROTECT,
+        help_text="How the item is counted on documents; empty: each.",
+    )
     ecommerce_enabled = models.BooleanField("eCommerce enabled", default=True)
     locations = models.ManyToManyField(
         Location, blank=True, related_name="entitled_items",

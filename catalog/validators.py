@@ -27,3 +27,17 @@ def is_valid_pos_sku(value: str | None) -> bool:
     if not value:
         return False
     return _NOT_ALNUM.search(value) is None
+
+
+def validate_uom_code(value: str) -> None:
+    """A unit of measure's code (EA, BX12) holds letters and digits only, as SKUs do."""
+    match = _NOT_ALNUM.search(value or "")
+    if match:
+        char = match.group()
+        shown = "a space" if char == " " else f"'{char}'"
+        raise ValidationError(
+            "Unit of measure code %(code)s contains %(char)s at position %(pos)s: "
+            "it may hold only letters (A-Z) and digits (0-9).",
+            code="invalid_uom_code",
+            params={"code": repr(value), "char": shown, "pos": match.start() + 1},
+        )
