@@ -19,3 +19,5 @@ class BcsyncConfig(AppConfig):
         from .push.outbox import outbox_signals_connect
 
         outbox_signals_connect()
+        # The tasks module hands the outbox its early-pass kick (see outbox_kick_set).
+        from . import tasks  # noqa: F401

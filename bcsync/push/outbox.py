@@ -187,3 +187,13 @@ def outbox_signals_connect() -> None:
         post_delete.connect(_part_changed, sender=model, dispatch_uid=f"{uid}.delete")
     m2m_changed.connect(_locations_changed, sender=Item.locations.through,
                         dispatch_uid="bcsync.outbox.locations")
+
+
+def outbox_mark_store(*, connection_id: int, now: datetime | None = None) -> int:
+    """Mark every linked item of one store: after a change that makes values due that no
+    edit marked (a field's policy turned On, Product Sync switched back on). The pass sends
+    only what differs from what was last pushed, so an item in step costs no request."""
+    now = now or timezone.now()
+    ids = list(ItemSync.objects.filter(connection_id=connection_id, bc_product_id__isnull=False)
+               .values_list("item_id", flat=True))
+    return outbox_write(item_ids=ids, now=now)

@@ -87,7 +87,8 @@ def requests_done(requests: Iterable[PushRequest], *, current: dict[int, datetim
     it was claimed; release the others (edited meanwhile), due at once. Returns (deleted,
     released)."""
     now = now or timezone.now()
-    done, edited = [], []
+    done: list[int] = []
+    edited: list[int] = []
     for request in requests:
         if request.pk not in current:
             continue
@@ -112,5 +113,6 @@ def request_failed(request: PushRequest, *, error: str, now: datetime | None = N
 
 def requests_release(*, token: str) -> int:
     """Let go of whatever this pass still holds (it stops early), due as they were."""
-    return PushRequest.objects.filter(claim_token=token).update(claim_token="",
-                                                                claimed_at=None)
+    released: int = PushRequest.objects.filter(claim_token=token).update(claim_token="",
+                                                                         claimed_at=None)
+    return released
