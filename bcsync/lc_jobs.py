@@ -102,8 +102,22 @@ def lc_refresh_run(*, connection_id: int, resource: str, bc_id: int,
     if connection is None:
         return None
     with client_for(connection) as client:
-        return lc_refresh_pending(client=client, store_hash=connection.store_hash,
-                                  resource=resource, bc_id=bc_id, retry_in=retry_in)
+        summary = lc_refresh_pending(client=client, store_hash=connection.store_hash,
+                                     resource=resource, bc_id=bc_id, retry_in=retry_in)
+    if summary is not None and summary.ok and resource == "product":
+        _conflicts_after_refresh(connection, bc_id)
+    return summary
+
+
+def _conflicts_after_refresh(connection: StoreConnection, bc_id: int) -> None:
+    """An edit made in BigCommerce to a field the POS controls shows as a conflict as soon
+    as its webhook's refresh lands; our own push's echo never does (see push.conflicts)."""
+    from .push.conflicts import conflicts_scan
+
+    try:
+        conflicts_scan(connection=connection, bc_product_ids=[bc_id])
+    except Exception:  # the refresh itself succeeded: never undo it for this
+        logger.exception("conflict check after refreshing product %s failed", bc_id)
 
 
 def lc_reconcile_all() -> list[RunSummary]:

@@ -24,10 +24,12 @@ from django.db.models import (
     Case,
     CharField,
     DecimalField,
+    Exists,
     F,
     IntegerField,
     JSONField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -43,7 +45,9 @@ from grids.errors import GridParamError
 from grids.filters import BoolFilter, ChoiceFilter, DateTimeFilter, NumberFilter, TextFilter
 from grids.grid import Grid
 
-from .models import StoreConnection
+from .models import ItemSync, StoreConnection, SyncSettings
+from .push.exclusion import PRODUCT_SYNC_OFF
+from .roles import can_preview, can_upload
 
 VIEW_ITEMS = "catalog.view_item"
 MAX_CHOICES = 500
@@ -60,6 +64,11 @@ def _admin_url(name: str) -> str:
     """An admin URL with {id} where the object id goes (filled in per row by the page)."""
     marker = "{id}"
     return reverse(name, args=[marker]).replace(quote(marker), marker)
+
+
+def _admin_url_with_id(name: str, kwarg: str) -> str:
+    marker = "{id}"
+    return reverse(name, kwargs={kwarg: 0}).replace("/0/", f"/{marker}/")
 
 
 def pos_connection(store_hash: str | None) -> StoreConnection | None:
@@ -84,6 +93,55 @@ def _stock(*, of: dict[str, Any], location: Location | None, field: str = "on_ha
     group = next(iter(of))
     total = levels.order_by().values(group).annotate(total=Sum(field)).values("total")
     return Coalesce(Subquery(total, output_field=IntegerField()), 0)
+
+
+def _sync_columns(connection: StoreConnection | None, *, sync_on: bool) -> list[Column]:
+    """Link status and sync state for the rows of a page: subqueries on the item's sync
+    record with the grid's store (no index could serve sorting or filtering on them)."""
+    if connection is None:
+        return []
+    syncs = ItemSync.objects.filter(connection=connection, item=OuterRef("pk"))
+    state = syncs.annotate(state=Case(
+        When(~Q(error=""), then=Value("error")),
+        When(~Q(conflicts={}), then=Value("conflict")),
+        When(bc_product_id__isnull=True, then=Value("not uploaded")),
+        When(Q(pushed_at__isnull=True) | Q(pushed_at__lt=OuterRef("updated_at")),
+             then=Value("pending")),
+        default=Value("in step"), output_field=CharField())).values("state")[:1]
+    reason = syncs.annotate(reason=Case(
+        When(~Q(error=""), then=F("error")),
+        When(~Q(conflicts={}), then=Value("Edited in BigCommerce since the last upload.")),
+        default=Value(""), output_field=CharField())).values("reason")[:1]
+    excluded: list[tuple[Q, str]] = []
+    if not sync_on:
+        excluded.append((Q(pk__isnull=False), PRODUCT_SYNC_OFF))
+    if connection.item_sync_enforcement:
+        excluded.append((Q(ecommerce_enabled=False), "Not enabled for eCommerce."))
+        if connection.pos_location_id:
+            entitled = Item.locations.through.objects.filter(
+                item=OuterRef("pk"), location_id=connection.pos_location_id)
+            excluded.append((~Exists(entitled),
+                             f"Not entitled to location {connection.pos_location}."))
+    state_expr: Any = Coalesce(Subquery(state, output_field=CharField()),
+                               Value("not uploaded"))
+    reason_expr: Any = Coalesce(Subquery(reason, output_field=CharField()), Value(""))
+    if excluded:
+        state_expr = Case(*[When(q, then=Value("excluded")) for q, _ in excluded],
+                          default=state_expr, output_field=CharField())
+        reason_expr = Case(*[When(q, then=Value(text)) for q, text in excluded],
+                           default=reason_expr, output_field=CharField())
+    return [
+        Column("linked", "Linked", expression=Exists(syncs.filter(bc_product_id__isnull=False)),
+               kind="bool", align="center", description="Linked to a BigCommerce product"),
+        Column("bc_product_id", "BC id", expression=Subquery(
+            syncs.values("bc_product_id")[:1], output_field=IntegerField()),
+            kind="number", align="right", visible=False,
+            description="The BigCommerce product id"),
+        Column("sync_state", "Sync state", expression=state_expr, width=110,
+               description="in step, pending, error, conflict, excluded or not uploaded"),
+        Column("sync_reason", "Why", expression=reason_expr, width=220,
+               description="The error, conflict or exclusion in words"),
+    ]
 
 
 class PosItemsGrid(Grid):
@@ -133,15 +191,31 @@ class PosItemsGrid(Grid):
                    description="On hand, items and their variants together"),
             Column("updated_at", "Updated", sortable=True, filter=DateTimeFilter(),
                    kind="datetime"),
+            *_sync_columns(self.connection, sync_on=SyncSettings.load().product_sync_enabled),
         ]
 
     def get_queryset(self) -> QuerySet[Item]:
         return Item.objects.all()
 
     def get_actions(self) -> Sequence[RowAction]:
+        actions: list[RowAction] = []
         if self.user.has_perm("catalog.change_item"):
-            return [RowAction("edit", "Edit", _admin_url("admin:catalog_item_change"))]
-        return [RowAction("open", "View", _admin_url("admin:catalog_item_change"))]
+            actions.append(RowAction("edit", "Edit", _admin_url("admin:catalog_item_change")))
+        else:
+            actions.append(RowAction("open", "View", _admin_url("admin:catalog_item_change")))
+        if self.connection is None:
+            return actions
+        if can_upload(self.user):
+            actions.append(RowAction("upload", "Upload", reverse("bcsync:pos_upload"),
+                                     method="post", scope="both"))
+        if can_preview(self.user):
+            actions.append(RowAction("preview", "Preview", reverse("bcsync:pos_preview"),
+                                     method="post", scope="both"))
+        open_url = _admin_url_with_id("bcsync:pos_open_in_bigcommerce", "item_id")
+        actions.append(RowAction("bigcommerce", "BigCommerce",
+                                 f"{open_url}?store={quote(self.connection.store_hash)}",
+                                 new_tab=True, when="linked"))
+        return actions
 
 
 class PosItemDetailsGrid(Grid):

@@ -84,3 +84,13 @@ def can_switch(user: Any) -> bool:
 def can_register(user: Any) -> bool:
     """(Re)register webhooks: sync operators, or whoever may change store connections."""
     return can_run(user) or bool(user.has_perm("bcsync.change_storeconnection"))
+
+
+def can_upload(user: Any) -> bool:
+    """Upload items to BigCommerce (the push permission): the sync-operator role."""
+    return can_run(user)
+
+
+def can_preview(user: Any) -> bool:
+    """See what an upload would change: whoever may upload or edit catalog items."""
+    return can_upload(user) or bool(user.has_perm("catalog.change_item"))

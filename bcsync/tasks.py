@@ -35,6 +35,7 @@ from .lc_jobs import (
     lc_sync_all,
 )
 from .push.background import push_pass_all
+from .push.jobs import upload_job_run, upload_jobs_sweep
 from .push.outbox import KICK_DELAY_SECONDS, outbox_kick_set
 from .webhook_registration import webhooks_register_run
 
@@ -155,6 +156,8 @@ def lc_sweep_task() -> str:
         lc_delete_enqueue(store_hash=store_hash)
     for connection_id, key in orders.refreshes:
         lc_refresh_enqueue(connection_id=connection_id, resource=key.resource, bc_id=key.bc_id)
+    for job_id in upload_jobs_sweep():
+        upload_job_enqueue(job_id=job_id)
     return orders.sweep.line()
 
 
@@ -178,6 +181,22 @@ def webhooks_register_task(self: Task, connection_id: int) -> int:
 
 def webhooks_register_enqueue(*, connection_id: int) -> None:
     _on_commit(webhooks_register_task, connection_id=connection_id)
+
+
+# ---- push ----------------------------------------------------------------------------------
+
+
+@shared_task(name="bcsync.tasks.upload_job_task", ignore_result=True,
+             soft_time_limit=60 * MINUTE, time_limit=61 * MINUTE)
+def upload_job_task(job_id: int) -> str:
+    # No retry: each item's failure is on the item; a killed or timed-out job is put back in
+    # the queue by the sweeper (lc_sweep_task) and its uploads are idempotent.
+    job = upload_job_run(job_id=job_id)
+    return f"upload job {job_id}: {job.done if job else 'not claimed'}"
+
+
+def upload_job_enqueue(*, job_id: int) -> None:
+    _on_commit(upload_job_task, job_id=job_id)
 
 
 # ---- the background push -------------------------------------------------------------------

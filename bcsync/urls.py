@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 from grids.views import grid_urls
 
 from .pos_grids import PosItemDetailsGrid, PosItemsGrid
-from .views import lc, pos, webhooks
+from .views import lc, pos, push, webhooks
 
 app_name = "bcsync"
 
@@ -24,4 +24,10 @@ urlpatterns = [
     path("pos/", pos.pos_view, name="pos_view"),
     *grid_urls("pos/items/", PosItemsGrid, name="pos_items"),
     *grid_urls("pos/item-details/", PosItemDetailsGrid, name="pos_item_details"),
+    path("pos/upload/", push.pos_upload_view, name="pos_upload"),
+    path("pos/preview/", push.pos_preview_view, name="pos_preview"),
+    path("pos/jobs/", push.pos_jobs_view, name="pos_jobs"),
+    path("pos/items/<int:item_id>/bigcommerce/", push.pos_open_in_bigcommerce_view,
+         name="pos_open_in_bigcommerce"),
+    path("items/<int:item_id>/upload/", push.item_upload_view, name="item_upload"),
 ]

@@ -20,6 +20,89 @@
       }
       details.setParams({item: String(row.id)});
     });
+
+    items.on("actionDone", (done) => {
+      if (done.answer.preview) showPreview(done.answer.preview);
+      if (done.answer.job) pollJobs();
+    });
+    pollJobs();
+  }
+
+  // ---- the preview of an upload ----------------------------------------------------------
+
+  const WORDS = {create: "create", link: "link", update: "update", unchanged: "nothing",
+                 skip: "skip", fail: "fail"};
+
+  function cell(text) {
+    const td = document.createElement("td");
+    td.textContent = text === null || text === undefined ? "–" : String(text);
+    return td;
+  }
+
+  function showPreview(plans) {
+    const section = document.getElementById("pos-preview");
+    if (!section) return;
+    const body = section.querySelector("tbody");
+    const rows = [];
+    plans.forEach((plan) => {
+      const what = WORDS[plan.action] || plan.action;
+      const changes = [];
+      Object.entries(plan.changes || {}).forEach(([key, c]) => changes.push([key, c]));
+      (plan.variants || []).forEach((v) => {
+        Object.entries(v.changes).forEach(([key, c]) => changes.push([v.sku + "." + key, c]));
+      });
+      if (plan.reason || !changes.length || plan.action === "skip" || plan.action === "fail") {
+        const tr = document.createElement("tr");
+        tr.append(cell(plan.sku), cell(what), cell(plan.error_field || ""),
+                  cell(plan.reason || "in step"), cell(""));
+        rows.push(tr);
+        if (plan.action === "skip" || plan.action === "fail") return;
+      }
+      changes.forEach(([key, c]) => {
+        const tr = document.createElement("tr");
+        tr.append(cell(plan.sku), cell(what), cell(key), cell(c.from), cell(c.to));
+        rows.push(tr);
+      });
+    });
+    body.replaceChildren(...rows);
+    section.hidden = false;
+  }
+
+  // ---- bulk upload progress --------------------------------------------------------------
+
+  let timer = null;
+
+  async function pollJobs() {
+    const section = document.getElementById("pos-jobs");
+    if (!section) return;
+    clearTimeout(timer);
+    let data;
+    try {
+      const response = await fetch(section.dataset.url, {credentials: "same-origin",
+                                                         headers: {"Accept": "application/json"}});
+      if (!response.ok) return;
+      data = await response.json();
+    } catch (error) {
+      return;
+    }
+    const list = document.getElementById("pos-jobs-list");
+    list.replaceChildren(...data.jobs.map((job) => {
+      const li = document.createElement("li");
+      li.className = "pos-job";
+      li.dataset.state = job.state;
+      const bar = document.createElement("progress");
+      bar.max = job.total || 1;
+      bar.value = job.done;
+      const label = document.createElement("span");
+      label.textContent = " Upload #" + job.id + ": " + job.state_label + ", " + job.done +
+        " of " + job.total + " done, " + job.failed + " failed";
+      li.append(bar, label);
+      return li;
+    }));
+    section.hidden = !data.jobs.length;
+    if (data.jobs.some((j) => j.state === "queued" || j.state === "running")) {
+      timer = setTimeout(pollJobs, 2000);
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

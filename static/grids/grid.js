@@ -88,7 +88,7 @@
       this.total = null;
       this.currentId = null;
       this.lastFilters = null;
-      this.listeners = {rowOpen: [], loaded: [], layoutSaved: []};
+      this.listeners = {rowOpen: [], loaded: [], layoutSaved: [], actionDone: []};
       this.saveTimer = null;
       this.quiet = true;  // no layout saves while the table builds itself
       this.loaded = !this.options.deferLoad;
@@ -566,6 +566,7 @@
         const answer = await send(action.url, "POST", this.config.csrf_token,
                                   {selection: selection, params: this.params});
         this._say(answer.message || action.label + ": done.");
+        this._emit("actionDone", {action: action, answer: answer});
         if (bulk) this.clearSelection();
         this.reload();
       } catch (error) {
