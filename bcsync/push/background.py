@@ -47,6 +47,7 @@ from ..models import (
     VariantSync,
     WorkerHeartbeat,
 )
+from .exclusion import exclusion_reason
 from .fields import (
     INVENTORY_KEY,
     changed_fields,
@@ -127,17 +128,6 @@ class _Planned:
     def has_work(self) -> bool:
         return bool(self.payload or self.variant_bodies or self.stock is not None
                     or self.variant_stock)
-
-
-def item_excluded(item: Item, *, connection: StoreConnection) -> bool:
-    """Item Sync Enforcement: only items enabled for eCommerce and entitled to the store's
-    POS location go online."""
-    if not connection.item_sync_enforcement:
-        return False
-    if not item.ecommerce_enabled:
-        return True
-    location_id = connection.pos_location_id
-    return location_id is not None and all(loc.pk != location_id for loc in item.locations.all())
 
 
 def push_pass(*, connection: StoreConnection, force: bool = False,
@@ -241,7 +231,7 @@ def _plan(request: PushRequest, item: Item | None, sync: ItemSync | None, *,
           connection: StoreConnection, on_fields: frozenset[str],
           product_sync: bool) -> _Planned:
     plan = _Planned(request, sync, item)
-    if item is None or sync is None or item_excluded(item, connection=connection):
+    if item is None or sync is None or exclusion_reason(item, connection=connection):
         plan.excluded = True
         return plan
     send = changed_fields(sync.pushed, pos_values(item, connection=connection), on_fields)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from bcemulator.process import EmulatorProcess
 from bcsync.connections import client_for
+from bcsync.lc_jobs import lc_refresh_run
 from bcsync.models import ItemSync, Notification, PushRequest, SyncEvent, SyncSettings
 from bcsync.push.background import NOTIFY_AFTER, push_pass, push_status
 from bcsync.push.fields import bc_values, keys_of
@@ -26,7 +27,7 @@ from bcsync.push.outbox_claims import backoff
 from bcsync.push.policies import policies_set
 from catalog.models import Item, Location, StockLevel
 from localcopy.models import LcProduct
-from localcopy.services import lc_refresh_record, lc_reload
+from localcopy.services import lc_refresh_request, lc_reload
 
 from .pushing import endpoint_counts, linked_items, online, store_connection
 
@@ -269,6 +270,13 @@ def test_two_passes_at_once_never_push_one_item_twice(emulator, connection, loca
         i.pk for i in items)
 
 
+def refreshed(connection, bc_id: int) -> None:
+    """What a product webhook leads to: a pending refresh, run as the worker runs it (the LC
+    re-reads the product, then looks for conflicts)."""
+    lc_refresh_request(store_hash=connection.store_hash, resource="product", bc_id=bc_id)
+    assert lc_refresh_run(connection_id=connection.pk, resource="product", bc_id=bc_id).ok
+
+
 def test_our_own_push_coming_back_is_no_conflict_and_no_new_push(emulator, connection,
                                                                  location, web_on):
     [item] = linked_items(connection, emulator, 1, location=location)
@@ -280,24 +288,28 @@ def test_our_own_push_coming_back_is_no_conflict_and_no_new_push(emulator, conne
     before = Item.objects.get(pk=item.pk).updated_at
     sync = ItemSync.objects.get(item=item)
 
-    # The echo: the webhook for our own update makes the LC read the product again.
-    with client_for(connection) as client:
-        lc_refresh_record(client=client, store_hash=connection.store_hash,
-                          resource="product", bc_id=sync.bc_product_id)
+    refreshed(connection, sync.bc_product_id)  # the echo of our own update
 
     lc = LcProduct.objects.get(store_hash=connection.store_hash, bc_id=sync.bc_product_id)
-    assert lc.price == Decimal("15.75")
+    assert lc.price == Decimal("15.75") and lc.synced_at >= sync.pushed_at
     # It wrote the LC, not the catalog: nothing marked, nothing to push.
     assert not PushRequest.objects.exists()
     assert Item.objects.get(pk=item.pk).updated_at == before
-    # And BigCommerce's value is what we pushed, for every field the POS controls.
+    # BigCommerce has what we pushed, for every field the POS controls: no conflict.
     controlled = keys_of(["prices", "qohs", "names"])
     online_values = bc_values(lc.raw)
     assert {k: online_values[k] for k in controlled} == {k: sync.pushed[k] for k in controlled}
     assert ItemSync.objects.get(item=item).conflicts == {}
+    assert not SyncEvent.objects.filter(action=SyncEvent.Action.CONFLICT).exists()
     emulator.reset_stats()
     assert push_pass(connection=connection).claimed == 0
     assert emulator.stats()["total"] == 0
+
+    # Whereas someone's edit in BigCommerce is a conflict, and is not pushed over either.
+    emulator.update_product(sync.bc_product_id, price=17.0)
+    refreshed(connection, sync.bc_product_id)
+    assert ItemSync.objects.get(item=item).conflicts["price"]["online"] == "17"
+    assert not PushRequest.objects.exists()
 
 
 def test_bc_push_reports_failures_and_exits_non_zero(emulator, connection, location, capsys):
