@@ -28,10 +28,11 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db import connection as db
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from catalog.models import Item
+from catalog.models import Item, StockLevel
 
 from ..client import BatchItemError, BatchResult, BigCommerceClient, BigCommerceError
 from ..connections import client_for
@@ -215,15 +216,21 @@ def _load(connection: StoreConnection, batch: list[PushRequest]
     ids = [r.item_id for r in batch]
     items: dict[int, Item] = {}
     syncs: dict[int, ItemSync] = {}
+    # Only the stock at the store's POS location counts (push.fields.stock_for): a shop with
+    # ten locations loads one tenth of its stock rows.
+    levels = StockLevel.objects.all()
+    if connection.pos_location_id is not None:
+        levels = levels.filter(location_id=connection.pos_location_id)
+    parts: list[Any] = [Prefetch("stock_levels", queryset=levels), "variants"]
+    if connection.item_sync_enforcement:
+        parts.append("locations")
     for start in range(0, len(ids), 500):  # SQLite's limit on query variables
         chunk = ids[start:start + 500]
         items.update((i.pk, i) for i in Item.objects.filter(pk__in=chunk)
-                     .select_related("brand")
-                     .prefetch_related("stock_levels", "variants", "locations"))
+                     .select_related("brand").prefetch_related(*parts))
         syncs.update((s.item_id, s) for s in ItemSync.objects.filter(
             connection=connection, item_id__in=chunk, bc_product_id__isnull=False)
-            .prefetch_related(Prefetch("variant_syncs",
-                                       queryset=VariantSync.objects.select_related("variant"))))
+            .prefetch_related("variant_syncs"))
     return items, syncs
 
 
@@ -379,14 +386,15 @@ def _record(plans: list[_Planned], *, connection: StoreConnection, token: str, j
             sync.pushed_at = now
             sync.error, sync.error_field, sync.error_at = "", "", None
             syncs_saved.append(sync)
+            skus = {v.pk: v.sku for v in plan.item.variants.all()} if plan.item else {}
             for vsync in sync.variant_syncs.all():
                 vsent = {**plan.variants.get(vsync.pk, {})}
                 if vsync.pk in plan.variant_stock:
                     vsent[INVENTORY_KEY] = plan.variant_stock[vsync.pk]
                 if vsent:
+                    label = skus.get(vsync.variant_id, vsync.bc_variant_id)
                     for k, v in vsent.items():
-                        changes[f"{vsync.variant.sku}.{k}"] = {"from": vsync.pushed.get(k),
-                                                               "to": v}
+                        changes[f"{label}.{k}"] = {"from": vsync.pushed.get(k), "to": v}
                     vsync.pushed = {**vsync.pushed, **vsent}
                     vsync.pushed_at = now
                     vsyncs_saved.append(vsync)
@@ -395,12 +403,28 @@ def _record(plans: list[_Planned], *, connection: StoreConnection, token: str, j
                                     action=SyncEvent.Action.UPDATED, fields=changes))
             summary.pushed += 1
             done.append(plan.request)
-        ItemSync.objects.bulk_update(syncs_saved, ["pushed", "pushed_at", "error",
-                                                   "error_field", "error_at", "updated_at"],
-                                     batch_size=500)
-        VariantSync.objects.bulk_update(vsyncs_saved, ["pushed", "pushed_at"], batch_size=500)
+        _save_pushed(syncs_saved, vsyncs_saved, now=now)
         SyncEvent.objects.bulk_create(events, batch_size=500)
         requests_done(done, current=current, now=now)
+
+
+def _save_pushed(syncs: list[ItemSync], vsyncs: list[VariantSync], *, now: datetime) -> None:
+    """The new memory of what was pushed, one prepared UPDATE run for every row (Django's
+    bulk_update builds a CASE per row and field: ten times slower for a batch of 2000)."""
+    pushed = ItemSync._meta.get_field("pushed")
+    stamp = ItemSync._meta.get_field("pushed_at").get_db_prep_save(now, db)
+    with db.cursor() as cursor:
+        if syncs:
+            cursor.executemany(
+                f"UPDATE {ItemSync._meta.db_table} SET pushed = %s, pushed_at = %s, "
+                "error = '', error_field = '', error_at = NULL, updated_at = %s WHERE id = %s",
+                [(pushed.get_db_prep_save(s.pushed, db), stamp, stamp, s.pk) for s in syncs])
+        if vsyncs:
+            vpushed = VariantSync._meta.get_field("pushed")
+            cursor.executemany(
+                f"UPDATE {VariantSync._meta.db_table} SET pushed = %s, pushed_at = %s "
+                "WHERE id = %s",
+                [(vpushed.get_db_prep_save(v.pushed, db), stamp, v.pk) for v in vsyncs])
 
 
 def _record_failure(plan: _Planned, *, connection: StoreConnection, job: str,
