@@ -19,17 +19,24 @@ from django.utils import timezone
 from bcemulator.process import EmulatorProcess
 from bcsync.connections import client_for
 from bcsync.lc_jobs import lc_refresh_run
-from bcsync.models import ItemSync, Notification, PushRequest, SyncEvent, SyncSettings
+from bcsync.models import (
+    ItemSync,
+    Notification,
+    PushRequest,
+    SyncEvent,
+    SyncSettings,
+    VariantSync,
+)
 from bcsync.push.background import NOTIFY_AFTER, push_pass, push_status
 from bcsync.push.fields import bc_values, keys_of
 from bcsync.push.outbox import outbox_mark
 from bcsync.push.outbox_claims import backoff
 from bcsync.push.policies import policies_set
-from catalog.models import Item, Location, StockLevel
+from catalog.models import Item, Location, StockLevel, Variant
 from localcopy.models import LcProduct
 from localcopy.services import lc_refresh_request, lc_reload
 
-from .pushing import endpoint_counts, linked_items, online, store_connection
+from .pushing import api, endpoint_counts, linked_items, online, store_connection
 
 pytestmark = [pytest.mark.emulator, pytest.mark.django_db(transaction=True)]
 
@@ -323,3 +330,47 @@ def test_bc_push_reports_failures_and_exits_non_zero(emulator, connection, locat
     assert push_status(connection=connection).failing == 1
     assert timezone.now() - push_status(connection=connection).last_pass_at < timedelta(
         minutes=1)
+
+
+def test_variant_stock_goes_by_variant_id_in_the_same_adjustment(emulator, connection,
+                                                                 location, web_on):
+    [plain] = linked_items(connection, emulator, 1, location=location)
+    with api(emulator) as client:
+        product = client.create_product({
+            "name": "Sized tee", "type": "physical", "sku": "SIZED", "price": 20.0,
+            "weight": 1.0, "inventory_tracking": "variant",
+            "variants": [{"sku": f"SIZED{s}", "option_values": [
+                {"option_display_name": "Size", "label": s}]} for s in "SM"]})
+        online_variants = list(client.iter_variants(product_id=product["id"]))
+    item = Item.objects.create(sku="SIZED", name="Sized tee", price=Decimal("20"),
+                               department=plain.department, vendor=plain.vendor)
+    sync = ItemSync.objects.create(connection=connection, item=item,
+                                   bc_product_id=product["id"], linked_by="sku",
+                                   linked_at=timezone.now())
+    for online_variant in online_variants:
+        variant = Variant.objects.create(item=item, sku=online_variant["sku"],
+                                         option_values={"Size": online_variant["sku"][-1]})
+        StockLevel.objects.create(item=item, variant=variant, location=location, on_hand=0)
+        VariantSync.objects.create(item_sync=sync, variant=variant,
+                                   bc_variant_id=online_variant["id"],
+                                   pushed={"inventory_level": 0})
+    sync.pushed = bc_values(online(emulator, item))
+    sync.save()
+    PushRequest.objects.all().delete()
+
+    medium = StockLevel.objects.get(variant__sku="SIZEDM")
+    medium.on_hand = 8
+    medium.save()
+    restock(plain, location, 6)
+    emulator.reset_stats()
+    summary = push_pass(connection=connection)
+
+    assert endpoint_counts(emulator) == {ADJUST: 1}  # both in one adjustment
+    assert summary.pushed == 2
+    with api(emulator) as client:
+        levels = {v["sku"]: v["inventory_level"]
+                  for v in client.iter_variants(product_id=product["id"])}
+    assert levels == {"SIZEDS": 0, "SIZEDM": 8}
+    assert VariantSync.objects.get(variant__sku="SIZEDM").pushed == {"inventory_level": 8}
+    event = SyncEvent.objects.get(item=item)
+    assert event.fields == {"SIZEDM.inventory_level": {"from": 0, "to": 8}}
