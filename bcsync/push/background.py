@@ -32,7 +32,7 @@ from django.db import connection as db
 from django.db.models import F, Prefetch
 from django.utils import timezone
 
-from catalog.models import Item, StockLevel
+from catalog.models import Item, StockLevel, Variant
 
 from ..client import BatchItemError, BatchResult, BigCommerceClient, BigCommerceError
 from ..connections import client_for
@@ -217,20 +217,24 @@ def _load(connection: StoreConnection, batch: list[PushRequest]
     items: dict[int, Item] = {}
     syncs: dict[int, ItemSync] = {}
     # Only the stock at the store's POS location counts (push.fields.stock_for): a shop with
-    # ten locations loads one tenth of its stock rows.
-    levels = StockLevel.objects.all()
+    # ten locations loads one tenth of its stock rows. No ordering: the models' default
+    # orders join the item (or variant) to sort by SKU, which turned each chunk's prefetch
+    # into a walk of the whole table.
+    levels = StockLevel.objects.order_by()
     if connection.pos_location_id is not None:
         levels = levels.filter(location_id=connection.pos_location_id)
-    parts: list[Any] = [Prefetch("stock_levels", queryset=levels), "variants"]
+    parts: list[Any] = [Prefetch("stock_levels", queryset=levels),
+                        Prefetch("variants", queryset=Variant.objects.order_by())]
     if connection.item_sync_enforcement:
         parts.append("locations")
     for start in range(0, len(ids), 500):  # SQLite's limit on query variables
         chunk = ids[start:start + 500]
-        items.update((i.pk, i) for i in Item.objects.filter(pk__in=chunk)
+        items.update((i.pk, i) for i in Item.objects.filter(pk__in=chunk).order_by()
                      .select_related("brand").prefetch_related(*parts))
         syncs.update((s.item_id, s) for s in ItemSync.objects.filter(
             connection=connection, item_id__in=chunk, bc_product_id__isnull=False)
-            .prefetch_related("variant_syncs"))
+            .order_by().prefetch_related(Prefetch("variant_syncs",
+                                                  queryset=VariantSync.objects.order_by())))
     return items, syncs
 
 
