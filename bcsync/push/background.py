@@ -34,7 +34,14 @@ from django.utils import timezone
 
 from catalog.models import Item, StockLevel, Variant
 
-from ..client import BatchItemError, BatchResult, BigCommerceClient, BigCommerceError
+from ..client import (
+    AuthError,
+    BatchItemError,
+    BatchResult,
+    BigCommerceClient,
+    BigCommerceError,
+    Unreachable,
+)
 from ..connections import client_for
 from ..heartbeat import heartbeat_record
 from ..models import (
@@ -124,6 +131,8 @@ class _Planned:
     excluded: bool = False
     errors: list[str] = field(default_factory=list)
     error_field: str = ""
+    # What was refused: ("product", None), ("stock", None), ("variant" | "stock", vsync pk).
+    refused: set[tuple[str, int | None]] = field(default_factory=set)
 
     @property
     def has_work(self) -> bool:
@@ -274,42 +283,42 @@ def _push_batch(api: BigCommerceClient, connection: StoreConnection, batch: list
     plans = [_plan(r, items.get(r.item_id), syncs.get(r.item_id), connection=connection,
                    on_fields=on_fields, product_sync=product_sync) for r in batch]
     requests_beat(token=token)
-    working = [p for p in plans if p.has_work]
+    working = [p for p in plans if p.sync is not None and p.has_work]
     by_product = {p.sync.bc_product_id: p for p in working if p.sync is not None}
-    vsyncs = {vs.pk: (vs, p) for p in working if p.sync is not None
-              for vs in p.sync.variant_syncs.all()}
+    # BigCommerce variant id → (VariantSync pk, the item's plan)
+    by_variant = {vs.bc_variant_id: (vs.pk, p) for p in working if p.sync is not None
+                  for vs in p.sync.variant_syncs.all()}
+    variant_id = {pk: bc_id for bc_id, (pk, _) in by_variant.items()}
 
     products = [{"id": p.sync.bc_product_id, **p.payload}
                 for p in working if p.payload and p.sync is not None]
     if products:
         result = api.update_products(products, isolate_invalid=True)
         for failure in _alone(_failures(result), api.update_products):
-            _fail(by_product.get(failure.item.get("id")), failure, "product")
-    variant_rows = [{"id": vsyncs[pk][0].bc_variant_id, **body}
+            _fail(by_product.get(failure.item.get("id")), failure, ("product", None))
+    variant_rows = [{"id": variant_id[pk], **body}
                     for p in working for pk, body in p.variant_bodies.items()]
     if variant_rows:
-        by_variant = {vsyncs[pk][0].bc_variant_id: vsyncs[pk][1]
-                      for p in working for pk in p.variant_bodies}
         result = api.update_variants(variant_rows, isolate_invalid=True)
         for failure in _alone(_failures(result), api.update_variants):
-            _fail(by_variant.get(failure.item.get("id")), failure, "variant")
+            pk, plan = by_variant.get(failure.item.get("id"), (None, None))
+            _fail(plan, failure, ("variant", pk))
     location = connection.bc_location_id
     stock = [inventory_adjustment(p.stock[INVENTORY_KEY], location_id=location,
                                   product_id=p.sync.bc_product_id)
              for p in working if p.stock is not None and p.sync is not None]
-    stock += [inventory_adjustment(quantity, location_id=location,
-                                   variant_id=vsyncs[pk][0].bc_variant_id)
+    stock += [inventory_adjustment(quantity, location_id=location, variant_id=variant_id[pk])
               for p in working for pk, quantity in p.variant_stock.items()]
     if stock:
-        by_variant_id = {vsyncs[pk][0].bc_variant_id: vsyncs[pk][1]
-                         for p in working for pk in p.variant_stock}
         result = api.adjust_inventory_absolute(stock, reason="POS background push",
                                                isolate_invalid=True)
         for failure in _alone(result.failed, api.adjust_inventory_absolute):
             row = failure.item
-            owner = (by_variant_id.get(row["variant_id"]) if "variant_id" in row
-                     else by_product.get(row.get("product_id")))
-            _fail(owner, failure, "stock")
+            if "variant_id" in row:
+                pk, plan = by_variant.get(row["variant_id"], (None, None))
+                _fail(plan, failure, ("stock", pk))
+            else:
+                _fail(by_product.get(row.get("product_id")), failure, ("stock", None))
     _record(plans, connection=connection, token=token, job=job, summary=summary)
 
 
@@ -345,12 +354,21 @@ def _alone(failures: Iterable[BatchItemError],
     return still
 
 
-def _fail(plan: _Planned | None, failure: BatchItemError, part: str) -> None:
+def _fail(plan: _Planned | None, failure: BatchItemError,
+          part: tuple[str, int | None]) -> None:
+    """Note a refused part on its item. A refusal that is the store's, not the item's (the
+    token refused, the API unreachable), stops the pass instead: counted against every
+    item, it would back them all off and notify staff once per item. The claims go back
+    as they were, and the next pass tries again."""
+    if isinstance(failure.error, AuthError | Unreachable):
+        raise failure.error
     if plan is None:
         return
+    plan.refused.add(part)
+    what = part[0]
     details = "; ".join(f"{k}: {v}" for k, v in failure.errors.items())
     status = f" ({failure.status})" if failure.status else ""
-    plan.errors.append(f"{part}{status}: {failure.title}" + (f" — {details}" if details else ""))
+    plan.errors.append(f"{what}{status}: {failure.title}" + (f" — {details}" if details else ""))
     if not plan.error_field and failure.errors:
         plan.error_field = next(iter(failure.errors))
 
@@ -361,7 +379,9 @@ def _label(plan: _Planned) -> str:
 
 def _record(plans: list[_Planned], *, connection: StoreConnection, token: str, job: str,
             summary: PushSummary) -> None:
-    """Write the batch's outcome in one transaction, for the requests still ours."""
+    """Write the batch's outcome in one transaction, for the requests still ours. What went
+    through becomes the new memory of what was pushed, also for an item whose other part
+    was refused (the refused part is sent again at its next try)."""
     now = timezone.now()
     with transaction.atomic():
         current = requests_still_mine([p.request for p in plans], token=token)
@@ -379,29 +399,14 @@ def _record(plans: list[_Planned], *, connection: StoreConnection, token: str, j
                 continue
             sync = plan.sync
             assert sync is not None
+            changes = _remember(plan, sync, vsyncs_saved, now=now)
             if plan.errors:
-                _record_failure(plan, connection=connection, job=job, now=now)
+                _record_failure(plan, changes, connection=connection, job=job, now=now)
                 summary.failed += 1
                 summary.errors.append(f"{_label(plan)}: {plan.errors[0]}")
                 continue
-            sent = {**plan.product, **(plan.stock or {})}
-            changes = {k: {"from": sync.pushed.get(k), "to": v} for k, v in sent.items()}
-            sync.pushed = {**sync.pushed, **sent}
-            sync.pushed_at = now
             sync.error, sync.error_field, sync.error_at = "", "", None
             syncs_saved.append(sync)
-            skus = {v.pk: v.sku for v in plan.item.variants.all()} if plan.item else {}
-            for vsync in sync.variant_syncs.all():
-                vsent = {**plan.variants.get(vsync.pk, {})}
-                if vsync.pk in plan.variant_stock:
-                    vsent[INVENTORY_KEY] = plan.variant_stock[vsync.pk]
-                if vsent:
-                    label = skus.get(vsync.variant_id, vsync.bc_variant_id)
-                    for k, v in vsent.items():
-                        changes[f"{label}.{k}"] = {"from": vsync.pushed.get(k), "to": v}
-                    vsync.pushed = {**vsync.pushed, **vsent}
-                    vsync.pushed_at = now
-                    vsyncs_saved.append(vsync)
             events.append(SyncEvent(connection=connection, item_id=plan.request.item_id,
                                     label=_label(plan), at=now, job=job,
                                     action=SyncEvent.Action.UPDATED, fields=changes))
@@ -410,6 +415,33 @@ def _record(plans: list[_Planned], *, connection: StoreConnection, token: str, j
         _save_pushed(syncs_saved, vsyncs_saved, now=now)
         SyncEvent.objects.bulk_create(events, batch_size=500)
         requests_done(done, current=current, now=now)
+
+
+def _remember(plan: _Planned, sync: ItemSync, vsyncs_saved: list[VariantSync], *,
+              now: datetime) -> dict[str, dict[str, Any]]:
+    """Fold what went through into `pushed` (the item's and its variants'); returns the
+    history's key → {from, to}."""
+    sent = {} if ("product", None) in plan.refused else dict(plan.product)
+    if plan.stock is not None and ("stock", None) not in plan.refused:
+        sent.update(plan.stock)
+    changes = {k: {"from": sync.pushed.get(k), "to": v} for k, v in sent.items()}
+    if sent:
+        sync.pushed = {**sync.pushed, **sent}
+        sync.pushed_at = now
+    skus = {v.pk: v.sku for v in plan.item.variants.all()} if plan.item else {}
+    for vsync in sync.variant_syncs.all():
+        vsent = {} if ("variant", vsync.pk) in plan.refused else dict(
+            plan.variants.get(vsync.pk, {}))
+        if vsync.pk in plan.variant_stock and ("stock", vsync.pk) not in plan.refused:
+            vsent[INVENTORY_KEY] = plan.variant_stock[vsync.pk]
+        if vsent:
+            label = skus.get(vsync.variant_id, vsync.bc_variant_id)
+            for k, v in vsent.items():
+                changes[f"{label}.{k}"] = {"from": vsync.pushed.get(k), "to": v}
+            vsync.pushed = {**vsync.pushed, **vsent}
+            vsync.pushed_at = now
+            vsyncs_saved.append(vsync)
+    return changes
 
 
 def _save_pushed(syncs: list[ItemSync], vsyncs: list[VariantSync], *, now: datetime) -> None:
@@ -431,20 +463,18 @@ def _save_pushed(syncs: list[ItemSync], vsyncs: list[VariantSync], *, now: datet
                 [(vpushed.get_db_prep_save(v.pushed, db), stamp, v.pk) for v in vsyncs])
 
 
-def _record_failure(plan: _Planned, *, connection: StoreConnection, job: str,
-                    now: datetime) -> None:
+def _record_failure(plan: _Planned, changes: dict[str, dict[str, Any]], *,
+                    connection: StoreConnection, job: str, now: datetime) -> None:
     message = "; ".join(plan.errors)
     sync = plan.sync
     assert sync is not None
-    ItemSync.objects.filter(pk=sync.pk).update(error=message[:2000],
-                                               error_field=plan.error_field[:100],
-                                               error_at=now, updated_at=now)
-    sent = {**plan.product, **(plan.stock or {})}
+    ItemSync.objects.filter(pk=sync.pk).update(
+        pushed=sync.pushed, pushed_at=sync.pushed_at, error=message[:2000],
+        error_field=plan.error_field[:100], error_at=now, updated_at=now)
     SyncEvent.objects.create(
         connection=connection, item_id=plan.request.item_id, label=_label(plan), at=now,
         job=job, action=SyncEvent.Action.FAILED, ok=False, error=message[:2000],
-        error_field=plan.error_field[:100],
-        fields={k: {"from": sync.pushed.get(k), "to": v} for k, v in sent.items()})
+        error_field=plan.error_field[:100], fields=changes)
     attempts = request_failed(plan.request, error=message, now=now)
     if attempts >= NOTIFY_AFTER:
         push_failure_notify(connection=connection, item_id=plan.request.item_id,

@@ -17,6 +17,7 @@ from django.db import connection as db_connection
 from django.utils import timezone
 
 from bcemulator.process import EmulatorProcess
+from bcsync.client import AuthError
 from bcsync.connections import client_for
 from bcsync.lc_jobs import lc_refresh_run
 from bcsync.models import (
@@ -27,7 +28,7 @@ from bcsync.models import (
     SyncSettings,
     VariantSync,
 )
-from bcsync.push.background import NOTIFY_AFTER, push_pass, push_status
+from bcsync.push.background import NOTIFY_AFTER, push_pass, push_pass_all, push_status
 from bcsync.push.fields import bc_values, keys_of
 from bcsync.push.outbox import outbox_mark
 from bcsync.push.outbox_claims import backoff
@@ -374,3 +375,48 @@ def test_variant_stock_goes_by_variant_id_in_the_same_adjustment(emulator, conne
     assert VariantSync.objects.get(variant__sku="SIZEDM").pushed == {"inventory_level": 8}
     event = SyncEvent.objects.get(item=item)
     assert event.fields == {"SIZEDM.inventory_level": {"from": 0, "to": 8}}
+
+
+def test_what_went_through_is_remembered_when_another_part_is_refused(emulator, connection,
+                                                                      location, web_on):
+    [item] = linked_items(connection, emulator, 1, location=location)
+    with api(emulator) as client:  # online, the stock is kept per variant: no product stock
+        sized = client.create_product({
+            "name": "Sized cap", "type": "physical", "sku": "CAP", "price": 9.0,
+            "weight": 1.0, "inventory_tracking": "variant",
+            "variants": [{"sku": f"CAP{s}", "option_values": [
+                {"option_display_name": "Size", "label": s}]} for s in "SM"]})
+    ItemSync.objects.filter(item=item).update(bc_product_id=sized["id"])
+    edit(item, price=Decimal("9.50"))
+    restock(item, location, 4)
+
+    summary = push_pass(connection=connection)
+
+    assert summary.failed == 1
+    assert online(emulator, item)["price"] == 9.5
+    sync = ItemSync.objects.get(item=item)
+    assert sync.pushed["price"] == "9.5" and sync.pushed["inventory_level"] == 5
+    assert "tracked by variant" in sync.error
+    request = PushRequest.objects.get()
+    assert request.attempts == 1 and "stock" in request.last_error
+    failed = SyncEvent.objects.get(item=item)
+    assert not failed.ok and failed.fields == {"price": {"from": "10", "to": "9.5"}}
+
+
+def test_a_store_wide_refusal_stops_the_pass_without_counting_against_items(
+        emulator, connection, location, web_on):
+    items = linked_items(connection, emulator, 3, location=location)
+    for item in items:
+        edit(item, price=Decimal("8.00"))
+    connection.set_access_token("not-the-token-of-this-store")
+    connection.save()
+
+    with pytest.raises(AuthError):
+        push_pass(connection=connection)
+    [summary] = push_pass_all()  # the beat's pass: logged, other stores would go on
+    assert not summary.ran and "401" in summary.why_not
+
+    requests = list(PushRequest.objects.all())
+    assert len(requests) == 3
+    assert all(r.attempts == 0 and r.claim_token == "" for r in requests)
+    assert not Notification.objects.exists() and not SyncEvent.objects.exists()
