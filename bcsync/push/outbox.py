@@ -80,7 +80,9 @@ def _pending_for(using: str) -> _PendingMarks:
             if isinstance(func, _PendingMarks) and entry_sids == sids:
                 return func
     pending = _PendingMarks(using)
-    transaction.on_commit(pending, using=using)
+    # Robust: the edit is committed by then; a mark that fails is logged by Django, never
+    # turned into an error page for an edit that was saved.
+    transaction.on_commit(pending, using=using, robust=True)
     return pending
 
 
