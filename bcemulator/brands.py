@@ -43,19 +43,20 @@ def brand_view(bid: int, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _where(req: Request) -> tuple[str, list[Any]]:
-    where, args = [], []
+    where: list[str] = []
+    args: list[Any] = []
     if (v := req.int("id")) is not None:
         where.append("id = ?")
         args.append(v)
     if (ids := req.int_csv("id:in")) is not None:
         where.append(f"id IN ({placeholders(ids) or 'NULL'})")
         args.extend(ids)
-    if (v := req.get("name")) is not None:
+    if (text := req.get("name")) is not None:
         where.append("name_key = ?")
-        args.append(v.strip().lower())
-    if (v := req.get("name:like")) is not None:
+        args.append(text.strip().lower())
+    if (text := req.get("name:like")) is not None:
         where.append("name_key LIKE ?")
-        args.append(f"%{v.strip().lower()}%")
+        args.append(f"%{text.strip().lower()}%")
     return (f" WHERE {' AND '.join(where)}" if where else ""), args
 
 

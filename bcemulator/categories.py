@@ -143,7 +143,7 @@ def get_tree(emu: Emulator, req: Request) -> Response:
                    "name": (d := loads(raw))["name"], "is_visible": d.get("is_visible", True),
                    "url": _url(d, cid)["path"],
                    "children": []} for cid, par, raw in rows}
-    roots = []
+    roots: list[dict[str, Any]] = []
     for node in nodes.values():
         parent = nodes.get(node["parent_id"])
         (parent["children"] if parent else roots).append(node)

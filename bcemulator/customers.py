@@ -98,7 +98,8 @@ def customer_view(cid: int, data: dict[str, Any], includes: set[str]) -> dict[st
 
 
 def list_customers(emu: Emulator, req: Request) -> Response:
-    where, args = [], []
+    where: list[str] = []
+    args: list[Any] = []
     for name, column in (("id:in", "id"), ("customer_group_id:in", "group_id")):
         if (ids := req.int_csv(name)) is not None:
             where.append(f"{column} IN ({placeholders(ids) or 'NULL'})")

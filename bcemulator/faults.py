@@ -48,9 +48,10 @@ class Faults:
             raise ValueError(f"unknown fault settings: {sorted(unknown)}")
         current = asdict(FaultSettings())  # unspecified settings go back to off
         current.update(changes)
-        settings = FaultSettings(
-            **{k: (int(v) if k in ("slow_ms", "seed") else float(v)) for k, v in current.items()}
-        )
+        values: dict[str, Any] = {
+            k: (int(v) if k in ("slow_ms", "seed") else float(v)) for k, v in current.items()
+        }
+        settings = FaultSettings(**values)
         self.configure(settings)
         return settings
 

@@ -97,15 +97,16 @@ def _parse_date(req: Request, name: str) -> int | None:
 
 
 def list_orders(emu: Emulator, req: Request) -> Response:
-    where, args = [], []
+    where: list[str] = []
+    args: list[Any] = []
     for name, sql in (("min_id", "id >= ?"), ("max_id", "id <= ?"),
                       ("customer_id", "customer_id = ?"), ("status_id", "status_id = ?")):
         if (v := req.int(name)) is not None:
             where.append(sql)
             args.append(v)
-    if (v := req.get("email")) is not None:
+    if (email := req.get("email")) is not None:
         where.append("email_key = ?")
-        args.append(v.strip().lower())
+        args.append(email.strip().lower())
     for name, sql in (("min_date_created", "created_ts >= ?"),
                       ("max_date_created", "created_ts <= ?"),
                       ("min_date_modified", "modified_ts >= ?"),
@@ -347,7 +348,7 @@ def place_order(emu: Emulator, body: dict[str, Any], created: datetime | None = 
     oid = store.next_id("orders")
     address_id = store.next_id("order_addresses")
     when = created or clock.now()
-    address = {
+    address: dict[str, Any] = {
         "first_name": first, "last_name": last, "company": "", "street_1": "12 Main Street",
         "street_2": "", "city": "Austin", "state": "Texas", "zip": "78701",
         "country": "United States", "country_iso2": "US", "phone": "", "email": email,

@@ -70,17 +70,17 @@ def product_filters(req: Request) -> tuple[list[str], list[Any]]:
         add(f"id IN ({placeholders(ids) or 'NULL'})", *ids)
     if (ids := req.int_csv("id:not_in")) is not None and ids:
         add(f"id NOT IN ({placeholders(ids)})", *ids)
-    if (v := req.get("sku")) is not None:
-        add("sku_key = ?", v.strip().lower())
+    if (text := req.get("sku")) is not None:
+        add("sku_key = ?", text.strip().lower())
     if (skus := req.csv("sku:in")) is not None:
         keys = [s.strip().lower() for s in skus]
         add(f"sku_key IN ({placeholders(keys) or 'NULL'})", *keys)
-    if (v := req.get("name")) is not None:
-        add("name = ?", v)
-    if (v := req.get("name:like")) is not None:
-        add("name LIKE ?", f"%{v}%")
-    if (v := req.get("upc")) is not None:
-        add("upc = ?", v)
+    if (text := req.get("name")) is not None:
+        add("name = ?", text)
+    if (text := req.get("name:like")) is not None:
+        add("name LIKE ?", f"%{text}%")
+    if (text := req.get("upc")) is not None:
+        add("upc = ?", text)
     if (d := req.date("date_modified")) is not None:
         add("date_modified = ?", clock.iso(d))
     if (d := req.date("date_modified:min")) is not None:
@@ -98,8 +98,8 @@ def product_filters(req: Request) -> tuple[list[str], list[Any]]:
     if (cats := req.int_csv("categories:in")) is not None:
         add(f"id IN (SELECT product_id FROM product_categories WHERE category_id IN "
             f"({placeholders(cats) or 'NULL'}))", *cats)
-    if (v := req.get("keyword")) is not None and v.strip():
-        add("(name LIKE ? OR sku LIKE ?)", f"%{v.strip()}%", f"%{v.strip()}%")
+    if (text := req.get("keyword")) is not None and text.strip():
+        add("(name LIKE ? OR sku LIKE ?)", f"%{text.strip()}%", f"%{text.strip()}%")
     if (n := req.number("price")) is not None:
         add("price = ?", n)
     return where, args
@@ -223,13 +223,13 @@ def resolve_option_value(store: Any, options: list[dict[str, Any]],
     ``ov`` is either ``{id, option_id}`` (existing) or ``{option_display_name, label}``.
     """
     if ov.get("option_id") and ov.get("id"):
-        for option in options:
-            if option["id"] == ov["option_id"]:
-                for value in option["option_values"]:
+        for known in options:
+            if known["id"] == ov["option_id"]:
+                for value in known["option_values"]:
                     if value["id"] == ov["id"]:
                         return {"id": value["id"], "label": value["label"],
-                                "option_id": option["id"],
-                                "option_display_name": option["display_name"]}
+                                "option_id": known["id"],
+                                "option_display_name": known["display_name"]}
         raise v3_error(422, "The option value does not exist on this product",
                        {"option_values": f"Option value {ov['id']} of option "
                                          f"{ov['option_id']} does not exist"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import math
 import re
@@ -11,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, MapAdapter, Rule
 
 from . import clock
 from .errors import ApiError, v2_error, v3_error
@@ -177,7 +178,8 @@ class Request:
             return None
         return [part for value in values for part in value.split(",") if part != ""]
 
-    def int_csv(self, name: str) -> list[int] | None:
+    # `int` in this class body is the method above, so the builtin is spelled out.
+    def int_csv(self, name: str) -> list[builtins.int] | None:
         parts = self.csv(name)
         if parts is None:
             return None
@@ -213,7 +215,7 @@ class Router:
     def __init__(self) -> None:
         self._map = Map(strict_slashes=False, merge_slashes=False)
         self._handlers: dict[str, Handler] = {}
-        self._adapter = None
+        self._adapter: MapAdapter | None = None
 
     def add(self, method: str, template: str, handler: Handler) -> None:
         key = f"{method} {template}"
@@ -241,7 +243,8 @@ class Router:
         if any(value > INT64_MAX for value in params.values()):
             # An id wider than 64 bits names no record (and SQLite cannot bind it): 404.
             return None, None, {}
-        return key.split(" ", 1)[1], self._handlers[key], params
+        # werkzeug types the params as a Mapping; Request keeps a dict.
+        return key.split(" ", 1)[1], self._handlers[key], dict(params)
 
     def allowed_methods(self, path: str) -> list[str]:
         if self._adapter is None:

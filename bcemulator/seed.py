@@ -9,8 +9,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+
+from demo.catalog import (
+    BRANDS,
+    DUPLICATE_NAME,
+    STORE_CATEGORIES,
+    DemoProduct,
+    online_products,
+)
 
 from . import clock
 from .catalog_model import PRODUCT_DEFAULTS, sku_key
@@ -103,6 +112,15 @@ def _brands(emu: Emulator, names: list[str]) -> None:
     emu.store.bump_seq("brands", len(names))
 
 
+@dataclass(frozen=True)
+class VariantSpec:
+    sku: str
+    options: tuple[tuple[str, str], ...]  # (option name, value label)
+    price: float
+    upc: str = ""
+    stock: int = 0  # at location 1, when the product is tracked by variant
+
+
 class Catalog:
     """Collects products for one bulk insert, allocating ids in order."""
 
@@ -120,7 +138,10 @@ class Catalog:
     def add(self, fields: dict[str, Any], when: datetime, sizes: Iterable[str] = (),
             stock: int = 0, variant_stock: list[int] | None = None,
             extra_stock: dict[int, int] | None = None,
-            images: Iterable[str] = (), custom_fields: Iterable[tuple[str, str]] = ()) -> int:
+            images: Iterable[str] = (), custom_fields: Iterable[tuple[str, str]] = (),
+            variants: list[VariantSpec] | None = None) -> int:
+        """One product. ``sizes`` gives it a Size option (variant SKUs ``SKU-S``…);
+        ``variants`` gives it options and variants as they are, and wins over ``sizes``."""
         self.product_id += 1
         pid = self.product_id
         sizes = list(sizes)
@@ -132,7 +153,10 @@ class Catalog:
         numbers = {k: get(k) for k in NUMBERS}
         tracking = get("inventory_tracking")
         sku = get("sku")
-        if sizes:
+        if variants:
+            first = self._add_variants(pid, product, numbers, variants, tracking == "variant")
+            product["base_variant_id"] = first
+        elif sizes:
             self.option_id += 1
             values = []
             for n, label in enumerate(sizes):
@@ -164,10 +188,11 @@ class Catalog:
                     variant[k] = product[k]
             self._variant(pid, variant)
             product["base_variant_id"] = self.variant_id
-        if not (sizes and tracking == "variant"):
+        by_variant = bool(sizes or variants) and tracking == "variant"
+        if not by_variant:
             self.inventory.append((1, pid, 0, stock))
         for location_id, level in (extra_stock or {}).items():
-            key = self.variant_id if sizes and tracking == "variant" else 0
+            key = self.variant_id if by_variant else 0
             self.inventory.append((location_id, pid, key, level))
         name = product["name"]
         self.products.append((
@@ -182,10 +207,45 @@ class Catalog:
                     i[1] == pid for i in self.images), "sort_order": 0, "description": "",
                 "url_zoom": url, "url_standard": url, "url_thumbnail": url, "url_tiny": url,
                 "date_modified": stamp})))
-        for name, value in custom_fields:
+        for field_name, field_value in custom_fields:
             self.field_id += 1
-            self.fields.append((self.field_id, pid, dumps({"name": name, "value": value})))
+            self.fields.append((self.field_id, pid,
+                                dumps({"name": field_name, "value": field_value})))
         return pid
+
+    def _add_variants(self, pid: int, product: dict[str, Any], numbers: dict[str, Any],
+                      variants: list[VariantSpec], by_variant: bool) -> int:
+        """Options in the order the first variant names them, values in order of use;
+        returns the first variant's id."""
+        options: dict[str, dict[str, Any]] = {}
+        for spec in variants:
+            for name, label in spec.options:
+                if name not in options:
+                    self.option_id += 1
+                    options[name] = {"id": self.option_id, "display_name": name,
+                                     "type": "rectangles", "sort_order": len(options),
+                                     "option_values": []}
+                values = options[name]["option_values"]
+                if label not in [v["label"] for v in values]:
+                    self.value_id += 1
+                    values.append({"id": self.value_id, "label": label,
+                                   "sort_order": len(values), "is_default": False,
+                                   "value_data": {}})
+        product["options"] = list(options.values())
+        first = self.variant_id + 1
+        for spec in variants:
+            self.variant_id += 1
+            chosen = []
+            for name, label in spec.options:
+                option = options[name]
+                value = next(v for v in option["option_values"] if v["label"] == label)
+                chosen.append({"id": value["id"], "label": label, "option_id": option["id"],
+                               "option_display_name": name})
+            self._variant(pid, {**numbers, "price": spec.price, "sku": spec.sku,
+                                "upc": spec.upc, "option_values": chosen})
+            if by_variant:
+                self.inventory.append((1, pid, self.variant_id, spec.stock))
+        return first
 
     def _variant(self, pid: int, variant: dict[str, Any]) -> None:
         self.variants.append((self.variant_id, pid, sku_key(variant["sku"]),
@@ -263,19 +323,30 @@ DEMO_ITEMS = [("Cotton T-Shirt", "T-Shirts", 19.0), ("Pullover Hoodie", "Hoodies
               ("Leather Keychain", "Accessories", 11.0), ("Soy Candle", "Home", 24.0),
               ("Linen Tea Towel", "Kitchen", 13.0), ("Denim Apron", "Kitchen", 36.0),
               ("Pencil Set", "Stationery", 7.5), ("Roll-top Backpack", "Bags", 79.0)]
-DEMO_CATEGORIES: list[tuple[str, str | None]] = [
-    ("Apparel", None), ("T-Shirts", "Apparel"), ("Hoodies", "Apparel"), ("Hats", "Apparel"),
-    ("Home", None), ("Kitchen", "Home"), ("Mugs", "Kitchen"), ("Accessories", None),
-    ("Bags", "Accessories"), ("Stationery", None), ("Notebooks", "Stationery"),
-    ("Gifts", None), ("Sale", None), ("Web Exclusives", None),
-]
-DEMO_BRANDS = ["Northwind", "Acme Goods", "Blue Harbor", "Fieldstone", "Lumen & Co",
-               "Kōbō Ceramics", "Ateliers Délice", "Nordlys"]
-# Awkward names the sync must carry through unchanged: scripts, accents, emoji.
+DEMO_CATEGORIES = list(STORE_CATEGORIES)
+DEMO_BRANDS = list(BRANDS)
+# Awkward names the sync must carry through unchanged: scripts, accents, emoji. One is the
+# name of a POS-only demo item too (its upload shows the duplicate-name error).
 WEB_NAMES = ["抹茶マグカップ", "Ελληνικό Μέλι Θυμαριού", "زيت الزيتون البكر", "Матрёшка деревянная",
-             "Crème Brûlée Candle", "Rocket Socks 🚀", "Çay Bardağı Seti", "Smørrebrød Board",
+             "Crème Brûlée Candle", "Rocket Socks 🚀", "Çay Bardağı Seti", DUPLICATE_NAME,
              "Piñata Sticker Pack", "Zürich Notebook", "手ぬぐい 富士山", "Ωμέγα Keyring",
              "Łódź Poster", "Café au Lait Mug ☕", "Naïve Art Print", "Straße Cap"]
+
+
+def _shared_fields(shared: DemoProduct, cats: dict[str, int]) -> dict[str, Any]:
+    """A shared demo product's BigCommerce fields: its department is the category of that
+    name, its brand the brand of that name."""
+    fields: dict[str, Any] = {
+        "name": shared.name, "sku": shared.sku, "description": shared.description,
+        "price": float(shared.price), "cost_price": float(shared.cost_price),
+        "weight": float(shared.weight), "width": float(shared.width),
+        "height": float(shared.height), "depth": float(shared.depth), "upc": shared.upc,
+        "bin_picking_number": shared.bin_number, "categories": [cats[shared.department]],
+        "inventory_tracking": "variant" if shared.variants else "product",
+    }
+    if shared.brand:
+        fields["brand_id"] = 1 + DEMO_BRANDS.index(shared.brand)
+    return fields
 
 
 def _demo(emu: Emulator) -> None:
@@ -290,23 +361,21 @@ def _demo(emu: Emulator) -> None:
     store.bump_seq("locations", 3)
     catalog = Catalog(emu)
     when = BASE_TIME
-    # DEMO0001..DEMO0150: the products the POS demo catalog shares with the web store.
-    for i in range(150):
-        item, cat, price = DEMO_ITEMS[i % len(DEMO_ITEMS)]
-        colour = DEMO_COLOURS[i // len(DEMO_ITEMS)]
-        categories = [cats[cat]] + ([cats["Gifts"]] if i % 7 == 0 else [])
+    # DEMO0001..DEMO0150: the products the POS demo shares with the web store, from the one
+    # definition both sides load (demo/catalog.py), its declared differences included.
+    for i, shared in enumerate(online_products()):
         when += timedelta(minutes=37)
-        stock = 0 if i % 19 == 4 else rng.randint(3, 60)
-        catalog.add({
-            "name": f"{colour} {item}", "sku": f"DEMO{i + 1:04d}", "price": price,
-            "cost_price": round(price * 0.4, 2), "weight": 0.3 + (i % 5) / 10,
-            "inventory_tracking": "product", "brand_id": 1 + i % len(DEMO_BRANDS),
-            "categories": categories, "upc": f"0{7350000000 + i:011d}"[:12],
-            "description": f"<p>{colour} {item.lower()}.</p>",
-        }, when, stock=stock, extra_stock={2: rng.randint(0, 12)} if i % 3 == 0 else None,
-            images=[f"https://cdn.example.com/demo/DEMO{i + 1:04d}.jpg"] if i % 2 == 0 else [],
-            custom_fields=[("Material", "Cotton" if "Cotton" in item else "Mixed")]
-            if i % 4 == 0 else [])
+        # The stock draws of the earlier demo, kept so the web-only products below (which
+        # draw from the same generator) stay as they were.
+        if i % 19 != 4:
+            rng.randint(3, 60)
+        catalog.add(_shared_fields(shared, cats), when, stock=0 if shared.variants
+                    else shared.stock_at(), variants=[
+                        VariantSpec(sku=v.sku, options=v.options, price=float(v.price),
+                                    upc=v.barcode, stock=v.stock[0]) for v in shared.variants],
+                    extra_stock={2: rng.randint(0, 12)} if i % 3 == 0 else None,
+                    images=[f"https://cdn.example.com/demo/{shared.sku}.jpg"] if i % 2 == 0
+                    else [], custom_fields=shared.custom_fields)
     # ~250 web-only products: other SKUs (some with punctuation, some empty), variants.
     punctuated = ["WEB-TEE/01", "MUG.2", "CAP#3", "BAG_04", "NOTE (5)", "PIN+6", "SOCK&7",
                   "TOTE:8", "HAT'9", "CUP,10"]
@@ -413,16 +482,19 @@ def _demo_orders(emu: Emulator, rng: random.Random) -> None:
     from .orders import place_order
 
     statuses = [11, 11, 11, 10, 10, 2, 2, 9, 7, 1, 5, 4, 14, 8, 12, 3]
+    # Orders take web-only products: the stock of the products shared with the POS demo
+    # stays as demo/catalog.py has it.
     product_ids = [pid for (pid,) in emu.store.all(
         "SELECT id FROM products WHERE data NOT LIKE '%\"options\"%' AND "
-        "json_extract(data, '$.inventory_tracking') = 'product' ORDER BY id")]
+        "json_extract(data, '$.inventory_tracking') = 'product' AND sku NOT LIKE 'DEMO%' "
+        "ORDER BY id")]
     stocked = [pid for pid in product_ids if emu.store.one(
         "SELECT on_hand FROM inventory WHERE location_id=1 AND product_id=? AND variant_id=0",
         (pid,))[0] >= 3]
     variants = emu.store.all(
         "SELECT v.product_id, v.id FROM variants v JOIN inventory i ON i.product_id="
-        "v.product_id AND i.variant_id=v.id AND i.location_id=1 WHERE i.on_hand >= 3 "
-        "ORDER BY v.id")
+        "v.product_id AND i.variant_id=v.id AND i.location_id=1 JOIN products p ON p.id="
+        "v.product_id WHERE i.on_hand >= 3 AND p.sku NOT LIKE 'DEMO%' ORDER BY v.id")
     for n in range(30):
         when = BASE_TIME + timedelta(days=40 + n, hours=n % 7)
         lines = [{"product_id": pid, "variant_id": None, "quantity": 1 + rng.randint(0, 1)}

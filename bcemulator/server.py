@@ -26,6 +26,8 @@ class EmulatorServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+    # An AF_INET server's address is (host, port) with a str host; typeshed also allows bytes.
+    server_address: tuple[str, int]
 
     def __init__(self, address: tuple[str, int], emu: Emulator) -> None:
         super().__init__(address, RequestHandler)

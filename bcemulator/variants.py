@@ -94,22 +94,22 @@ def list_variants(emu: Emulator, req: Request) -> Response:
         if (ids := req.int_csv(name)) is not None:
             where.append(f"{column} IN ({placeholders(ids) or 'NULL'})")
             args.extend(ids)
-    if (v := req.get("sku")) is not None:
+    if (text := req.get("sku")) is not None:
         where.append("sku_key = ?")
-        args.append(v.strip().lower())
+        args.append(text.strip().lower())
     if (skus := req.csv("sku:in")) is not None:
         keys = [s.strip().lower() for s in skus]
         where.append(f"sku_key IN ({placeholders(keys) or 'NULL'})")
         args.extend(keys)
-    if (v := req.get("upc")) is not None:
+    if (text := req.get("upc")) is not None:
         where.append("upc = ?")
-        args.append(v)
+        args.append(text)
     sql_where = f" WHERE {' AND '.join(where)}" if where else ""
     page = v3_page(req)
     total = emu.store.one(f"SELECT COUNT(*) FROM variants{sql_where}", args)[0]
     rows = emu.store.all(f"SELECT id FROM variants{sql_where} ORDER BY id LIMIT ? OFFSET ?",
                          [*args, page.limit, page.offset])
-    variants = [v for (vid,) in rows if (v := load_variant(emu.store, vid))]
+    variants = [variant for (vid,) in rows if (variant := load_variant(emu.store, vid))]
     return v3_list([_fields(req, v) for v in _views(emu, variants)], page, total)
 
 

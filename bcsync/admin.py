@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
@@ -26,8 +27,9 @@ class StoreConnectionForm(forms.ModelForm):
 
     class Meta:
         model = StoreConnection
-        fields = ("description", "store_hash", "api_url", "client_id", "access_token",
-                  "pos_location", "bc_location_id", "code_prefix", "is_active")
+        fields: tuple[str, ...] = (
+            "description", "store_hash", "api_url", "client_id", "access_token",
+            "pos_location", "bc_location_id", "code_prefix", "is_active")
 
     def clean_access_token(self) -> str:
         token = self.cleaned_data["access_token"]
@@ -53,14 +55,15 @@ def _secret_status(value: str, set_at: datetime | None) -> str:
 class StoreConnectionAdmin(admin.ModelAdmin):
     form = StoreConnectionForm
     list_display = ("description", "store_hash", "api_url", "pos_location", "status",
-                    "last_tested_at", "is_active")
+                    "last_tested_at", "is_active", "settings_page")
     list_filter = ("is_active",)
     search_fields = ("description", "store_hash")
     readonly_fields = ("access_token_status", "webhook_secret_status", "last_tested_at",
                        "last_test_ok", "last_test_message", "created_at", "updated_at")
     actions = ["test_connection"]
 
-    def get_fields(self, request: HttpRequest, obj: StoreConnection | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest,
+                   obj: StoreConnection | None = None) -> tuple[str, ...]:
         # Whoever may not edit the connection sees every field as read-only text, and a
         # read-only SecretField renders decrypted: the token input is for editors only.
         editable = (self.has_change_permission(request, obj) if obj is not None
@@ -72,7 +75,7 @@ class StoreConnectionAdmin(admin.ModelAdmin):
         if obj is not None:
             fields += ["last_tested_at", "last_test_ok", "last_test_message", "created_at",
                        "updated_at"]
-        return fields
+        return tuple(fields)
 
     # Django's error report (the DEBUG page, the mail to ADMINS) lists POST data.
     @method_decorator(sensitive_post_parameters("access_token"))
@@ -98,10 +101,15 @@ class StoreConnectionAdmin(admin.ModelAdmin):
             self.message_user(request, f"{onboarding.webhooks} Full Reload queued for "
                               f"{', '.join(onboarding.reloads_queued) or 'nothing'}.")
 
+    @admin.display(description="Settings")
+    def settings_page(self, obj: StoreConnection) -> str:
+        return _settings_page_link(obj)
+
     @admin.display(description="Status")
     def status(self, obj: StoreConnection):
-        colour, label = {True: ("#2e7d32", "connected"), False: ("#c62828", "failed")}.get(
-            obj.last_test_ok, ("#9e9e9e", "not tested"))
+        states: dict[bool | None, tuple[str, str]] = {
+            True: ("#2e7d32", "connected"), False: ("#c62828", "failed")}
+        colour, label = states.get(obj.last_test_ok, ("#9e9e9e", "not tested"))
         return format_html('<span title="{}" style="color:{}">●</span> {}',
                            obj.last_test_message, colour, label)
 
@@ -114,10 +122,26 @@ class StoreConnectionAdmin(admin.ModelAdmin):
             self.message_user(request, f"{connection.description}: {result.message}", level)
 
 
+def _settings_page_link(connection: StoreConnection | None = None) -> str:
+    url = (reverse("bcsync:settings", args=[connection.pk]) if connection is not None
+           else reverse("bcsync:settings_home"))
+    return format_html('<a href="{}">Sync settings page</a>', url)
+
+
 @admin.register(SyncSettings)
 class SyncSettingsAdmin(admin.ModelAdmin):
+    """The three switches are shown here and changed on the sync settings page, next to
+    what they govern (the page's Product Sync and Background sync sections)."""
+
     list_display = ("__str__", "lc_background_pull", "web_background_push",
-                    "product_sync_enabled", "updated_at")
+                    "product_sync_enabled", "updated_at", "settings_page")
+    fields = ("settings_page", "lc_background_pull", "web_background_push",
+              "product_sync_enabled", "updated_at")
+    readonly_fields = fields
+
+    @admin.display(description="Change on")
+    def settings_page(self, obj: SyncSettings | None) -> str:
+        return _settings_page_link()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not SyncSettings.objects.exists() and super().has_add_permission(request)
@@ -133,3 +157,6 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+from . import push_admin  # noqa: E402, F401 - registers the push's pages

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -121,16 +122,15 @@ def connection_upsert(
     With `test_first`, the new credentials are tried against the store before anything is
     saved; on failure ConnectionTestFailed is raised and the stored connection (if any) is
     left exactly as it was, so a typo never replaces a working token."""
-    changes = {"access_token": access_token, "api_url": api_url,
-               "description": description, "client_id": client_id}
+    with_changes = partial(_with_credentials, access_token=access_token, api_url=api_url,
+                           description=description, client_id=client_id)
     result = None
     if test_first:
         # Outside the transaction: the store may take seconds to answer.
         existing = StoreConnection.objects.filter(store_hash=store_hash).first()
-        candidate = _with_credentials(
+        candidate = with_changes(
             existing or StoreConnection(store_hash=store_hash,
-                                        description=description or f"Store {store_hash}"),
-            **changes)
+                                        description=description or f"Store {store_hash}"))
         candidate.full_clean()
         result = connection_probe(connection=candidate)
         if not result.ok:
@@ -142,9 +142,41 @@ def connection_upsert(
         if connection is None:
             connection = StoreConnection(store_hash=store_hash,
                                          description=description or f"Store {store_hash}")
-        _with_credentials(connection, **changes)
+        with_changes(connection)
         if result is not None:
             _record_test(connection, result)
         connection.full_clean()
         connection.save()
     return connection, created
+
+
+def connection_move(
+    *,
+    connection: StoreConnection,
+    store_hash: str,
+    access_token: str,
+    api_url: str,
+    description: str | None = None,
+    client_id: str | None = None,
+) -> StoreConnection:
+    """Point a stored connection at another store hash, its token entered again, tested
+    first like `connection_upsert(test_first=True)` (which finds a connection by its store
+    hash, so cannot change one). On failure ConnectionTestFailed is raised and nothing is
+    saved."""
+    with_changes = partial(_with_credentials, access_token=access_token, api_url=api_url,
+                           description=description, client_id=client_id)
+    candidate = StoreConnection.objects.get(pk=connection.pk)
+    candidate.store_hash = store_hash
+    with_changes(candidate)
+    candidate.full_clean()
+    result = connection_probe(connection=candidate)
+    if not result.ok:
+        raise ConnectionTestFailed(result)
+    with transaction.atomic():
+        stored = StoreConnection.objects.select_for_update().get(pk=connection.pk)
+        stored.store_hash = store_hash
+        with_changes(stored)
+        _record_test(stored, result)
+        stored.full_clean()
+        stored.save()
+    return stored

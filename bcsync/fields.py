@@ -22,7 +22,10 @@ class SecretField(EncryptedCharField):
     def keys(self) -> list[bytes]:
         return [key.strip().encode() for key in settings.FIELD_ENCRYPTION_KEY.split(",")]
 
-    def clean(self, value: Any, model_instance: models.Model | None) -> Any:
+    # The library annotates model_instance as a Field; Django passes the model instance.
+    def clean(  # type: ignore[override]
+        self, value: Any, model_instance: models.Model | None
+    ) -> Any:
         """Validate the plain text being saved.
 
         The library's clean() sets a "don't decrypt" flag on the field object, shared by

@@ -36,7 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 
 from catalog.models import Brand, Department, Item, Location, StockLevel, Variant, Vendor
@@ -109,10 +109,12 @@ def _sync_columns(connection: StoreConnection | None, *, sync_on: bool) -> list[
              then=Value("pending")),
         default=Value("in step"), output_field=CharField())).values("state")[:1]
     reason = syncs.annotate(reason=Case(
+        When(~Q(error="") & ~Q(error_field=""),
+             then=Concat(F("error_field"), Value(": "), F("error"), output_field=CharField())),
         When(~Q(error=""), then=F("error")),
         When(~Q(conflicts={}), then=Value("Edited in BigCommerce since the last upload.")),
         default=Value(""), output_field=CharField())).values("reason")[:1]
-    excluded: list[tuple[Q, str]] = []
+    excluded: list[tuple[Any, str]] = []
     if not sync_on:
         excluded.append((Q(pk__isnull=False), PRODUCT_SYNC_OFF))
     if connection.item_sync_enforcement:

@@ -55,13 +55,13 @@ def roles_ensure(extra: dict[str, list[str]] | None = None) -> dict[str, Group]:
     groups = {}
     for role, names in wanted.items():
         group, _ = Group.objects.get_or_create(name=role)
-        perms = []
+        permissions: list[Permission] = []
         for name in names:
             app_label, codename = name.split(".", 1)
-            perms.extend(
+            permissions.extend(
                 Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
-        group.permissions.set(perms)
+        group.permissions.set(permissions)
         groups[role] = group
     return groups
 
@@ -94,3 +94,20 @@ def can_upload(user: Any) -> bool:
 def can_preview(user: Any) -> bool:
     """See what an upload would change: whoever may upload or edit catalog items."""
     return can_upload(user) or bool(user.has_perm("catalog.change_item"))
+
+
+def can_view_settings(user: Any) -> bool:
+    """The sync settings page, read-only: whoever may view the sync settings (the settings
+    admin, and the sync operator, who works under them)."""
+    return bool(user.has_perm("bcsync.view_syncsettings")
+                or user.has_perm("bcsync.change_syncsettings"))
+
+
+def can_change_settings(user: Any) -> bool:
+    """Change the sync settings page's sections: the settings-admin role."""
+    return bool(user.has_perm("bcsync.change_syncsettings"))
+
+
+def can_change_connection(user: Any) -> bool:
+    """Change a store connection's credentials, or send its token in a test."""
+    return bool(user.has_perm("bcsync.change_storeconnection"))

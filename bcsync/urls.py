@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 from grids.views import grid_urls
 
 from .pos_grids import PosItemDetailsGrid, PosItemsGrid
-from .views import lc, pos, push, webhooks
+from .views import lc, pos, push, settings, webhooks
 
 app_name = "bcsync"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("lc/webhooks/", lc.webhooks_register_view, name="webhooks_register"),
     path("webhooks/bigcommerce/<str:store_hash>/", webhooks.webhook_receiver,
          name="webhook_receiver"),
+    # The sync settings page, one per store connection.
+    path("settings/", settings.settings_home_view, name="settings_home"),
+    path("settings/<int:connection_id>/", settings.settings_view, name="settings"),
     # POS View: the page, and each grid's rows / layout / selection endpoints.
     path("pos/", pos.pos_view, name="pos_view"),
     *grid_urls("pos/items/", PosItemsGrid, name="pos_items"),

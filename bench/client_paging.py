@@ -35,8 +35,9 @@ def bare_walk(emulator: EmulatorProcess) -> int:
     url = f"{emulator.api_url}/v3/catalog/products"
     page, count = 1, 0
     while True:
-        response = session.get(url, params={"limit": MAX_PAGE, "page": page,
-                                            "include": ",".join(INCLUDE)}, timeout=60)
+        params: dict[str, str | int] = {"limit": MAX_PAGE, "page": page,
+                                        "include": ",".join(INCLUDE)}
+        response = session.get(url, params=params, timeout=60)
         response.raise_for_status()
         body = json.loads(response.content)
         count += len(body["data"])

@@ -120,9 +120,34 @@ def load(size: int) -> None:
                 f"INSERT INTO {stock_table} (item_id, variant_id, location_id, on_hand, "
                 f"reserved, updated_at) SELECT id, NULL, %s, (id * 7 + %s) %% 40, 0, %s "
                 f"FROM {item_table}", [location.pk, location.pk, now])
+    _sync_records(locations[0], now)
     User.objects.create_superuser("bench", "bench@example.com", "bench-password")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+def _sync_records(location: Any, now: Any) -> None:
+    """A store connection with Item Sync Enforcement on, so the page carries its link and
+    sync-state columns: every other item linked, two in three entitled to its location."""
+    from django.db import connection, transaction
+
+    from bcsync.models import ItemSync, StoreConnection
+    from catalog.models import Item
+
+    store = StoreConnection.objects.create(description="Bench", store_hash="benchstore",
+                                           access_token="bench-token", pos_location=location,
+                                           item_sync_enforcement=True)
+    items, syncs = Item._meta.db_table, ItemSync._meta.db_table
+    entitled = Item.locations.through._meta.db_table
+    empty = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {syncs} (connection_id, item_id, bc_product_id, linked_by, linked_at, "
+            f"pushed, pushed_at, conflicts, error, error_field, updated_at) "
+            f"SELECT %s, id, id, 'sku', %s, {empty}, %s, {empty}, '', '', %s "
+            f"FROM {items} WHERE id %% 2 = 0", [store.pk, now, now, now])
+        cursor.execute(f"INSERT INTO {entitled} (item_id, location_id) SELECT id, %s "
+                       f"FROM {items} WHERE id %% 3 <> 0", [location.pk])
 
 
 def use_database(name: str) -> None:

@@ -106,8 +106,8 @@ def child(args: argparse.Namespace) -> None:
         t0 = time.perf_counter()
         page = 1
         while True:
-            response = session.get(url, timeout=120,
-                                   params={"include": INCLUDE, "limit": PAGE, "page": page})
+            params: dict[str, str | int] = {"include": INCLUDE, "limit": PAGE, "page": page}
+            response = session.get(url, timeout=120, params=params)
             response.raise_for_status()
             body = json.loads(response.content)
             if page >= body["meta"]["pagination"]["total_pages"]:
@@ -216,9 +216,9 @@ def bare_walk(base_url: str, store_hash: str, token: str) -> float:
     t0 = time.perf_counter()
     page = 1
     while True:
+        params: dict[str, str | int] = {"include": INCLUDE, "limit": PAGE, "page": page}
         response = session.get(f"{base_url}/stores/{store_hash}/v3/catalog/products",
-                               params={"include": INCLUDE, "limit": PAGE, "page": page},
-                               timeout=120)
+                               params=params, timeout=120)
         response.raise_for_status()
         if page >= response.json()["meta"]["pagination"]["total_pages"]:
             return time.perf_counter() - t0

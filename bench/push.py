@@ -1,31 +1,45 @@
-"""Push to BigCommerce against an emulated store of N linked items: the background push pass
-(this file's first section) and the bulk upload (second section), figures side by side.
+"""Push to BigCommerce against the emulator: the background push pass and the bulk upload,
+each in a child process of its own with a throwaway database, figures side by side.
 
-    .venv/bin/python bench/push.py [--items 10000] [--changed 1000]
+    .venv/bin/python bench/push.py [--only background,upload] [--items 10000]
+        [--changed 1000] [--upload 1000] [--latency-ms 0]
         [--database-url postgres://postgres@127.0.0.1:5432/bcsync_pushbench]
 
-One emulator seeded with N products (`--seed N`: 3 size variants each, stock tracked by
-variant), and a throwaway database (a SQLite file in a temp dir by default; with
+## 1. The background push pass
+
+One emulator seeded with `--items` products (`--seed N`: 3 size variants each, stock tracked
+by variant), and a throwaway database (a SQLite file in a temp dir by default; with
 --database-url, that database, which must exist and is migrated and emptied). The POS gets
 one item per product with its three variants and their stock at one location, linked to the
 product and its variants as an upload would leave them (what was pushed = the item as it
 is), loaded with bulk_create so no outbox row exists yet. Policies: Prices and QOHs On.
-
-Background pass (goal in brackets), requests counted by the client and by the emulator:
+Requests counted by the client and by the emulator (goal in brackets):
 - every item marked, nothing changed                         [0 requests]
 - `--changed` items with a new price (an On field)           [ceil(changed / 10) requests]
 - stock changed at the store's location for `--changed` items [ceil(changed / 2000) requests]
 and the pass's time per item: wall time, and local time (wall minus time waiting on HTTP).
+
+## 2. The bulk upload
+
+Bulk upload (manual upload, `bcsync.push.upload.items_upload`) of `--upload` new POS items,
+half of them with two variants, into an empty emulated store: requests per item (goal: well
+under the 3+ that one-request-per-record peers spend: a create is one POST per product, stock
+goes in one absolute adjustment per 2,000 items, variant ids of created products in one read
+per 50 products), local time per item, and the same items uploaded again with nothing changed
+(goal: 0 requests). SQLite in a temp dir; `--latency-ms` adds a delay to every response.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import math
 import os
+import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +55,11 @@ ADJUSTMENTS_PER_REQUEST = 2000
 def setup_django(database_url: str | None, workdir: str) -> None:
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{workdir}/bench.sqlite3"
     os.environ["BCSYNC_VAR_DIR"] = workdir
+    os.environ["DEBUG"] = "false"
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
+    os.environ.setdefault("FIELD_ENCRYPTION_KEY", "k9nW3hKzvO9oYcS1b0s6mE2XoQF2Jq3lWQh9nq1O2y4=")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.settings")
-    import logging
-
     import django
 
     django.setup()
@@ -74,8 +90,6 @@ class TimedSession(requests.Session):
 
 def link_catalog(emu: Any, count: int) -> Any:
     """POS items, variants, stock and links mirroring the emulator's products."""
-    from decimal import Decimal
-
     from django.utils import timezone
 
     from bcsync.client import BigCommerceClient
@@ -199,32 +213,111 @@ def print_background(rows: list[dict], backend: str) -> None:
               f"{r['per_item_ms']:>8.3f} {r['local_ms']:>14.3f}{ok}")
 
 
-# ---- section 2: the bulk upload --------------------------------------------------------------
-# Owned by the manual upload's work (bcsync/push/upload.py): 1,000 new items uploaded in bulk,
-# requests per item (goal well under 3). Added there; the background pass above needs none.
+# ---- section 2: the bulk upload ----------------------------------------------------------
+
+
+def make_items(count: int) -> list[int]:
+    from catalog.models import Department, Item, Location, StockLevel, Variant, Vendor
+
+    department = Department.objects.create(name="Bench")
+    vendor = Vendor.default()
+    location = Location.objects.create(code="BENCH", name="Bench shop")
+    items = Item.objects.bulk_create(
+        Item(sku=f"UP{i:06d}", name=f"Upload bench item {i:06d}", price=Decimal("9.99") + i % 50,
+             weight=Decimal("0.5"), department=department, vendor=vendor) for i in range(count))
+    variants = Variant.objects.bulk_create(
+        Variant(item=item, sku=f"{item.sku}{size}", option_values={"Size": size})
+        for item in items[::2] for size in ("S", "L"))
+    StockLevel.objects.bulk_create(
+        [StockLevel(item=item, location=location, on_hand=5) for item in items[1::2]]
+        + [StockLevel(item=v.item, variant=v, location=location, on_hand=3) for v in variants])
+    return [item.pk for item in items]
+
+
+def bench_upload(count: int, latency_ms: int) -> None:
+    from bcemulator.process import EmulatorProcess
+    from bcsync.connections import connection_upsert
+    from bcsync.push.upload import items_upload
+    from catalog.models import Item, Location
+
+    ids = make_items(count)
+    with EmulatorProcess(seed=0) as emu:
+        if latency_ms:
+            emu.faults(slow_ms=latency_ms)
+        connection, _ = connection_upsert(store_hash=emu.store_hash, access_token=emu.token,
+                                          api_url=emu.base_url, description="Bench")
+        connection.pos_location = Location.objects.get(code="BENCH")
+        connection.save()
+        items = Item.objects.filter(pk__in=ids)
+        emu.reset_stats()
+        t0 = time.perf_counter()
+        first = items_upload(items=items, connection=connection)
+        elapsed = time.perf_counter() - t0
+        served = emu.stats()["total"]
+        t1 = time.perf_counter()
+        again = items_upload(items=items, connection=connection)
+        elapsed_again = time.perf_counter() - t1
+    with_variants = len(ids[::2])
+    print(f"bulk upload of {count:,} new items ({with_variants:,} with 2 variants), "
+          f"latency {latency_ms} ms")
+    print(f"  {'':<34}{'requests':>10}{'per item':>10}{'goal':>12}{'s total':>10}"
+          f"{'ms/item':>10}")
+    print(f"  {'first upload (creates)':<34}{first.requests:>10,}"
+          f"{first.requests / count:>10.3f}{'well < 3':>12}{elapsed:>10.1f}"
+          f"{1000 * elapsed / count:>10.1f}")
+    print(f"  {'again, nothing changed':<34}{again.requests:>10,}"
+          f"{again.requests / count:>10.3f}{'0':>12}{elapsed_again:>10.1f}"
+          f"{1000 * elapsed_again / count:>10.1f}")
+    print(f"  emulator served {served:,} requests for the first upload; "
+          f"{first.failed} errors; outcomes {dict(first.counts)}; again {dict(again.counts)}")
+
+
+# ---- the two sections, each in a child process ----------------------------------------------
+
+
+def run_section(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        if args.section == "upload":
+            setup_django(None, workdir)
+            logging.disable(logging.WARNING)
+            bench_upload(args.upload, args.latency_ms)
+            return
+        from bcemulator.process import EmulatorProcess
+
+        with EmulatorProcess(seed=args.items, quota=1_000_000) as emu:
+            setup_django(args.database_url, workdir)
+            from django.db import connection as db
+
+            t0 = time.perf_counter()
+            connection = link_catalog(emu, args.items)
+            print(f"{args.items} linked items on {db.vendor} in "
+                  f"{time.perf_counter() - t0:.1f} s")
+            print_background(bench_background(emu, connection, args.items, args.changed),
+                             db.vendor)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--items", type=int, default=10_000)
-    parser.add_argument("--changed", type=int, default=1_000)
+    parser.add_argument("--only", default="background,upload",
+                        help="Sections to run, comma-separated: background, upload.")
+    parser.add_argument("--items", type=int, default=10_000,
+                        help="background: linked items")
+    parser.add_argument("--changed", type=int, default=1_000,
+                        help="background: items changed")
     parser.add_argument("--database-url", default=None,
-                        help="An existing database to use (emptied); default SQLite in a "
-                             "temp dir.")
-    args = parser.parse_args()
-
-    from bcemulator.process import EmulatorProcess
-
-    with tempfile.TemporaryDirectory() as workdir, \
-            EmulatorProcess(seed=args.items, quota=1_000_000) as emu:
-        setup_django(args.database_url, workdir)
-        from django.db import connection as db
-
-        t0 = time.perf_counter()
-        connection = link_catalog(emu, args.items)
-        print(f"{args.items} linked items on {db.vendor} in {time.perf_counter() - t0:.1f} s")
-        print_background(bench_background(emu, connection, args.items, args.changed),
-                         db.vendor)
+                        help="background: an existing database to use (emptied); default "
+                             "SQLite in a temp dir.")
+    parser.add_argument("--upload", type=int, default=1000, help="upload: new items")
+    parser.add_argument("--latency-ms", type=int, default=0,
+                        help="upload: delay added to every emulator response")
+    parser.add_argument("--section", help=argparse.SUPPRESS)
+    args, _ = parser.parse_known_args()
+    if args.section:
+        run_section(args)
+        return
+    for section in args.only.split(","):
+        subprocess.run([sys.executable, __file__, *sys.argv[1:], "--section", section],
+                       check=True)
 
 
 if __name__ == "__main__":

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, ClassVar, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest
@@ -15,6 +17,13 @@ from .models import (
     Variant,
     Vendor,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _OnHand(TypedDict):
+    _on_hand: int | None
 
 
 class VariantInline(admin.TabularInline):
@@ -82,7 +91,7 @@ class ItemAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_on_hand=Subquery(on_hand))
 
     @admin.display(description="On hand", ordering="_on_hand")
-    def on_hand(self, obj: Item) -> int:
+    def on_hand(self, obj: "WithAnnotations[Item, _OnHand]") -> int:
         return obj._on_hand or 0
 
 
@@ -115,8 +124,9 @@ class BundleComponentAdmin(admin.ModelAdmin):
 
 @admin.register(Department, Brand)
 class NamedAdmin(admin.ModelAdmin):
-    list_display = ("name", "item_count")
-    search_fields = ("name",)
+    # Subclasses list other fields.
+    list_display: tuple[str, ...] = ("name", "item_count")
+    search_fields: ClassVar[tuple[str, ...]] = ("name",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(_items=Count("item"))

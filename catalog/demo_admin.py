@@ -20,7 +20,7 @@ def demo_admin_ensure() -> tuple[str, str, bool]:
         return DEMO_USERNAME, path.read_text().strip(), False
     password = secrets.token_urlsafe(12)
     created = user is None
-    if created:
+    if user is None:
         user = User.objects.create_superuser(DEMO_USERNAME, "admin@example.com", password)
     else:
         user.set_password(password)

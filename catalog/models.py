@@ -284,7 +284,7 @@ class StockLevel(models.Model):
         return f"{self.variant or self.item} @ {self.location.code}: {self.on_hand}"
 
     def clean(self) -> None:
-        if self.variant_id and self.variant.item_id != self.item_id:
+        if self.variant_id and self.variant is not None and self.variant.item_id != self.item_id:
             raise ValidationError({"variant": "The variant belongs to another item."})
 
     @property

@@ -24,4 +24,6 @@ def validate_pos_sku(value: str) -> None:
 
 
 def is_valid_pos_sku(value: str | None) -> bool:
-    return bool(value) and _NOT_ALNUM.search(value) is None
+    if not value:
+        return False
+    return _NOT_ALNUM.search(value) is None

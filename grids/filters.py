@@ -61,6 +61,9 @@ def _text(value: Any, param: str, max_length: int) -> str:
         raise GridParamError(param, "must be text.")
     if len(value) > max_length:
         raise GridParamError(param, f"is longer than {max_length} characters.")
+    if "\x00" in value:
+        # No stored text can hold it, and PostgreSQL refuses the query outright.
+        raise GridParamError(param, "must not contain a NUL character.")
     return value.strip()
 
 

@@ -41,10 +41,13 @@ def _unique_per_store(name: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(fields=["store_hash", "bc_id"], name=f"lc_{name}_unique")
 
 
+# Lookups on the LC's text columns are exact and per store (matching by SKU, name or UPC), so
+# each has one (store_hash, column) index: a plain `db_index` would add a second, LIKE-only
+# index per column on PostgreSQL, which no query uses and every reload pays to write.
 class LcProduct(Mirrored):
-    name = models.CharField(max_length=255, db_index=True)
-    sku = models.CharField(max_length=255, blank=True, db_index=True)
-    upc = models.CharField(max_length=32, blank=True, db_index=True)
+    name = models.CharField(max_length=255)
+    sku = models.CharField(max_length=255, blank=True)
+    upc = models.CharField(max_length=32, blank=True)
     price = models.DecimalField(max_digits=14, decimal_places=4, null=True)
     cost_price = models.DecimalField(max_digits=14, decimal_places=4, null=True)
     inventory_level = models.IntegerField(null=True)
@@ -58,7 +61,9 @@ class LcProduct(Mirrored):
     class Meta(Mirrored.Meta):
         verbose_name = "LC product"
         constraints = [_unique_per_store("product")]
-        indexes = [models.Index(fields=["store_hash", "sku"], name="lc_product_store_sku")]
+        indexes = [models.Index(fields=["store_hash", "sku"], name="lc_product_store_sku"),
+                   models.Index(fields=["store_hash", "name"], name="lc_product_store_name"),
+                   models.Index(fields=["store_hash", "upc"], name="lc_product_store_upc")]
 
     def __str__(self) -> str:
         return f"{self.sku or '(no SKU)'} – {self.name}"
@@ -67,8 +72,8 @@ class LcProduct(Mirrored):
 class LcVariant(Mirrored):
     product = models.ForeignKey(LcProduct, on_delete=models.CASCADE, related_name="variants")
     product_bc_id = models.BigIntegerField(db_index=True)
-    sku = models.CharField(max_length=255, blank=True, db_index=True)
-    upc = models.CharField(max_length=32, blank=True, db_index=True)
+    sku = models.CharField(max_length=255, blank=True)
+    upc = models.CharField(max_length=32, blank=True)
     price = models.DecimalField(max_digits=14, decimal_places=4, null=True)
     inventory_level = models.IntegerField(null=True)
     option_label = models.CharField(max_length=255, blank=True,
@@ -78,6 +83,8 @@ class LcVariant(Mirrored):
     class Meta(Mirrored.Meta):
         verbose_name = "LC variant"
         constraints = [_unique_per_store("variant")]
+        indexes = [models.Index(fields=["store_hash", "sku"], name="lc_variant_store_sku"),
+                   models.Index(fields=["store_hash", "upc"], name="lc_variant_store_upc")]
 
     def __str__(self) -> str:
         return f"{self.sku or '(no SKU)'} {self.option_label}".strip()

@@ -139,7 +139,7 @@ def _variants(store_hash: str, tally: Tally, rows: list[Parsed], pks: dict[int, 
            only_changed=True)
     prune_children(LcVariant, parent_field="product_id",
                    parent_pks=[pk for pid, pk in pks.items() if pid not in new],
-                   keep=(v.bc_id for v in known))
+                   keep=(v.bc_id for v in known if v.bc_id is not None))
 
 
 def pull_products(p: Pass, *, full: bool, since: datetime | None) -> None:

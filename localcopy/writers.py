@@ -199,6 +199,12 @@ def _json_text(value: Any) -> Any:
     return orjson.dumps(value).decode()
 
 
+def _column(field: models.Field[Any, Any]) -> str:
+    # A concrete field always has a column; the stubs allow None for the other kinds.
+    assert field.column is not None
+    return field.column
+
+
 def _statement(model: type[models.Model], connection: BaseDatabaseWrapper) -> _Statement:
     key = (model, connection.alias)
     statement = _statements.get(key)
@@ -223,15 +229,15 @@ def _statement(model: type[models.Model], connection: BaseDatabaseWrapper) -> _S
         limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     else:
         limit = connection.features.max_query_params or len(names) * INSERT_CHUNK
-    columns = ", ".join(qn(concrete[n].column) for n in names)
+    columns = ", ".join(qn(_column(concrete[n])) for n in names)
     table = model._meta.db_table
     statement = _Statement(
         columns=columns,
         head=f"INSERT INTO {qn(table)} ({columns})",
         tail=f" ON CONFLICT ({qn('store_hash')}, {qn('bc_id')}) DO UPDATE SET "
-             + ", ".join(f"{qn(concrete[n].column)} = EXCLUDED.{qn(concrete[n].column)}"
+             + ", ".join(f"{qn(_column(concrete[n]))} = EXCLUDED.{qn(_column(concrete[n]))}"
                          for n in names if n not in ("store_hash", "bc_id"))
-             + f" RETURNING {qn('bc_id')}, {qn(model._meta.pk.column)}",
+             + f" RETURNING {qn('bc_id')}, {qn(_column(model._meta.pk))}",
         fields=tuple(fields),
         convert_datetime=convert_datetime,
         rows_per_statement=max(1, min(INSERT_CHUNK, limit // len(names))),
@@ -296,15 +302,15 @@ def _copy_and_merge(connection: BaseDatabaseWrapper, statement: _Statement,
 
 
 # -- reads and deletes ---------------------------------------------------------------------------
+# These take any LC model, so they go through `_default_manager` (`objects` on each of them).
 
 
 def pks_of(model: type[models.Model], *, store_hash: str, bc_ids: Iterable[int]) -> dict[int, int]:
     ids = list(bc_ids)
     if not ids:
         return {}
-    return dict(
-        model.objects.filter(store_hash=store_hash, bc_id__in=ids).values_list("bc_id", "pk")
-    )
+    rows = model._default_manager.filter(store_hash=store_hash, bc_id__in=ids)
+    return dict(rows.values_list("bc_id", "pk"))
 
 
 def delete_ids(model: type[models.Model], *, store_hash: str, bc_ids: Iterable[int]) -> int:
@@ -314,7 +320,7 @@ def delete_ids(model: type[models.Model], *, store_hash: str, bc_ids: Iterable[i
     label = model._meta.label
     for start in range(0, len(ids), DELETE_CHUNK):
         chunk = ids[start:start + DELETE_CHUNK]
-        _, per_model = (model.objects.filter(store_hash=store_hash, bc_id__in=chunk)
+        _, per_model = (model._default_manager.filter(store_hash=store_hash, bc_id__in=chunk)
                         .only("pk").delete())
         gone += per_model.get(label, 0)
     return gone
@@ -323,7 +329,7 @@ def delete_ids(model: type[models.Model], *, store_hash: str, bc_ids: Iterable[i
 def ids_missing(model: type[models.Model], *, store_hash: str, present: set[int],
                 before: datetime | None = None) -> list[int]:
     """LC ids of `model` not in `present` (optionally only rows last written before `before`)."""
-    rows = model.objects.filter(store_hash=store_hash)
+    rows = model._default_manager.filter(store_hash=store_hash)
     if before is not None:
         rows = rows.filter(synced_at__lt=before)
     return [bc_id for bc_id in rows.values_list("bc_id", flat=True).iterator(chunk_size=5000)
@@ -332,7 +338,7 @@ def ids_missing(model: type[models.Model], *, store_hash: str, present: set[int]
 
 def ids_not_seen_since(model: type[models.Model], *, store_hash: str,
                        since: datetime) -> list[int]:
-    return list(model.objects.filter(store_hash=store_hash, synced_at__lt=since)
+    return list(model._default_manager.filter(store_hash=store_hash, synced_at__lt=since)
                 .values_list("bc_id", flat=True))
 
 
@@ -343,8 +349,8 @@ def prune_children(model: type[models.Model], *, parent_field: str, parent_pks: 
     if not pks:
         return 0
     keep_ids = set(keep)
-    stale = [pk for pk, bc_id in model.objects.filter(**{f"{parent_field}__in": pks})
+    stale = [pk for pk, bc_id in model._default_manager.filter(**{f"{parent_field}__in": pks})
              .values_list("pk", "bc_id") if bc_id not in keep_ids]
     for start in range(0, len(stale), DELETE_CHUNK):
-        model.objects.filter(pk__in=stale[start:start + DELETE_CHUNK]).only("pk").delete()
+        model._default_manager.filter(pk__in=stale[start:start + DELETE_CHUNK]).only("pk").delete()
     return len(stale)

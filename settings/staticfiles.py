@@ -8,7 +8,7 @@ Django's own finder, which it extends, still finds any file by name while develo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.staticfiles.finders import FileSystemFinder as DjangoFileSystemFinder
@@ -25,5 +25,5 @@ UNUSED_BUILDS = [
 
 
 class FileSystemFinder(DjangoFileSystemFinder):
-    def list(self, ignore_patterns: list[str] | None) -> Iterator[tuple[str, Any]]:
+    def list(self, ignore_patterns: Iterable[str] | None) -> Iterator[tuple[str, Any]]:
         yield from super().list([*(ignore_patterns or []), *UNUSED_BUILDS])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -180,8 +181,10 @@ class StoreConnection(models.Model):
         self._remember_stored(only=fields)
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> StoreConnection:
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any],
+                **kwargs: Any) -> StoreConnection:
+        # kwargs: later Djangos (and the stubs) add keyword-only arguments.
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._remember_stored()
         return instance
 

@@ -72,7 +72,7 @@ def conflicts_scan(*, connection: Any, bc_product_ids: Iterable[int] | None = No
     flagged = 0
     for sync in syncs.iterator(chunk_size=500):
         lc = LcProduct.objects.filter(store_hash=connection.store_hash,
-                                      bc_id=sync.bc_product_id).first()
+                                      bc_id=sync.bc_product_id or 0).first()
         if lc is None or not lc_is_fresh(synced_at=lc.synced_at, pushed_at=sync.pushed_at):
             continue
         found = conflicts_found(sync.pushed, bc_values(lc.raw, brand_names=brand_names),

@@ -12,12 +12,14 @@ The contract, for manual uploads and the background push alike:
     inventory_level in `send` → inventory_adjustment(…) at connection.bc_location_id
     then: item_sync.pushed |= send  (the new memory a later diff is taken against)
 
-Variants work the same with `variant_values(variant, …)`, `bc_variant_values(raw)`,
-`VariantSync.pushed` and `variant_payload`.
+Variants work the same with `variant_values(variant, …)`, `bc_variant_values(raw,
+product=…)`, `VariantSync.pushed` and `variant_payload(…, inherit=variant_inherits(variant))`.
 
 Canonical values are JSON-able and compare exactly: text stripped; numbers as decimal strings
 without trailing zeros ("19.99", "1.5", "0"), so POS Decimal("19.990") and BigCommerce's 19.99
-are the same value; quantities as ints; None where a variant inherits the product's value.
+are the same value; quantities as ints. A variant's price and weight are its effective values
+on both sides (BigCommerce answers null, or the product's value, for an inherited one); a
+variant that inherits in the POS is sent null, so it keeps following the product online.
 Each key below is the BigCommerce field it writes, except `inventory_level` (the inventory API
 at the connection's location, never the catalog field) and `brand_name` (BigCommerce finds the
 brand by name, case-insensitively, and creates it if missing)."""
@@ -52,9 +54,11 @@ __all__ = [
     "pos_values",
     "product_payload",
     "stock_for",
+    "variant_inherits",
     "variant_keys_of",
     "variant_payload",
     "variant_values",
+    "web_sku",
 ]
 
 INVENTORY_KEY = "inventory_level"
@@ -195,12 +199,11 @@ def pos_values(item: Item, *, connection: StoreConnection) -> dict[str, Any]:
 
 
 def variant_values(variant: Variant, *, connection: StoreConnection) -> dict[str, Any]:
-    """A variant as BigCommerce should have it; price and weight None when inherited."""
-    inherit = variant.Mode.INHERIT
+    """A variant as BigCommerce should have it, with its effective price and weight."""
     return {
         "sku": variant.sku,
-        "price": None if variant.price_mode == inherit else number(variant.effective_price),
-        "weight": None if variant.weight_mode == inherit else number(variant.effective_weight),
+        "price": number(variant.effective_price),
+        "weight": number(variant.effective_weight),
         "image_url": _text(variant.image_url),
         INVENTORY_KEY: stock_for(variant.item, connection=connection, variant=variant),
     }
@@ -239,12 +242,24 @@ def bc_values(raw: Mapping[str, Any], *,
     return values
 
 
-def bc_variant_values(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """A variant record (LcVariant.raw or an API answer) in the form of `variant_values`."""
+def variant_inherits(variant: Variant) -> frozenset[str]:
+    """The variant keys the POS leaves to the product (sent as null)."""
+    inherit = variant.Mode.INHERIT
+    return frozenset(k for k, mode in (("price", variant.price_mode),
+                                       ("weight", variant.weight_mode)) if mode == inherit)
+
+
+def bc_variant_values(raw: Mapping[str, Any], *, product: Mapping[str, Any] | None = None
+                      ) -> dict[str, Any]:
+    """A variant record (LcVariant.raw or an API answer) in the form of `variant_values`;
+    a null price or weight is the product's (`product`: its record)."""
+    product = product or {}
+    price = raw.get("price")
+    weight = raw.get("weight")
     return {
         "sku": _text(raw.get("sku")),
-        "price": number(raw.get("price")),
-        "weight": number(raw.get("weight")),
+        "price": number(product.get("price") if price is None else price),
+        "weight": number(product.get("weight") if weight is None else weight),
         "image_url": _text(raw.get("image_url")),
         INVENTORY_KEY: _quantity(raw.get("inventory_level")),
     }
@@ -298,17 +313,21 @@ def product_payload(values: Mapping[str, Any], fields: Iterable[str] | None = No
     return body
 
 
-def variant_payload(values: Mapping[str, Any], fields: Iterable[str] | None = None
-                    ) -> dict[str, Any]:
-    """The variant body for the given values (stock left out, as for products). None price
-    or weight sends null: the variant inherits the product's."""
+def variant_payload(values: Mapping[str, Any], fields: Iterable[str] | None = None, *,
+                    inherit: Iterable[str] = ()) -> dict[str, Any]:
+    """The variant body for the given values (stock left out, as for products). Keys in
+    `inherit` (see `variant_inherits`) go as null: the variant follows the product's."""
     keys = variant_keys_of(fields) if fields is not None else tuple(values)
+    inherited = set(inherit)
     body: dict[str, Any] = {}
     for key in keys:
         if key not in values or key == INVENTORY_KEY:
             continue
         value = values[key]
-        body[key] = _payload_number(value) if key in _NUMERIC_VARIANT_KEYS else value
+        if key in inherited:
+            body[key] = None
+        else:
+            body[key] = _payload_number(value) if key in _NUMERIC_VARIANT_KEYS else value
     return body
 
 

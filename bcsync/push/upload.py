@@ -47,6 +47,7 @@ from .fields import (
     inventory_adjustment,
     keys_of,
     product_payload,
+    variant_inherits,
     variant_keys_of,
     variant_payload,
     variant_values,
@@ -131,7 +132,7 @@ def _label(item: Item) -> str:
 
 def items_for_upload(items: Iterable[Item] | QuerySet[Item]) -> QuerySet[Item]:
     """The items with what planning reads, fetched in a few queries per chunk."""
-    ids = items.values("pk") if isinstance(items, QuerySet) else [i.pk for i in items]
+    ids: Any = items.values("pk") if isinstance(items, QuerySet) else [i.pk for i in items]
     return (Item.objects.filter(pk__in=ids).order_by("pk")
             .select_related("brand", "department")
             .prefetch_related(Prefetch("variants", queryset=Variant.objects.order_by("sku")),
@@ -157,26 +158,30 @@ def _lc_products(connection: StoreConnection, ids: Iterable[int]) -> dict[int, L
         store_hash=connection.store_hash, bc_id__in=wanted).prefetch_related("variants")}
 
 
-def _variant_plans(plan: ItemPlan, ctx: Context, lc: LcProduct | None,
-                   fields: frozenset[str], *, fresh: bool) -> None:
+def _variant_plans(plan: ItemPlan, ctx: Context, online_variants: Iterable[dict[str, Any]],
+                   fields: frozenset[str], *, fresh: bool,
+                   product: dict[str, Any] | None = None) -> None:
+    """Each POS variant against its variant online (`online_variants`: LcVariant.raw records
+    or API answers), matched by its link, else by SKU."""
     syncs = {vs.variant_id: vs for vs in plan.item_sync.variant_syncs.all()} \
         if plan.item_sync.pk else {}
-    lc_by_id = {v.bc_id: v for v in lc.variants.all()} if lc else {}
-    lc_by_sku = {v.sku.lower(): v for v in lc.variants.all() if v.sku} if lc else {}
+    records = [r for r in online_variants if isinstance(r, dict) and r.get("id")]
+    by_id = {int(r["id"]): r for r in records}
+    by_sku = {str(r["sku"]).lower(): r for r in records if r.get("sku")}
     for variant in plan.item.variants.all():
         target = variant_values(variant, connection=ctx.connection)
         vs = syncs.get(variant.pk)
         lcv = None
         found_online = False
         if vs is not None:
-            lcv = lc_by_id.get(vs.bc_variant_id)
+            lcv = by_id.get(vs.bc_variant_id)
         elif plan.bc_product_id:
-            lcv = lc_by_sku.get(variant.sku.lower())
+            lcv = by_sku.get(variant.sku.lower())
             found_online = lcv is not None
-        online = bc_variant_values(lcv.raw) if lcv is not None else {}
+        online = bc_variant_values(lcv, product=product) if lcv is not None else {}
         if vs is not None and (lcv is None or not fresh):
             online = {**online, **vs.pushed}
-        bc_variant_id = vs.bc_variant_id if vs else (lcv.bc_id if lcv else None)
+        bc_variant_id = vs.bc_variant_id if vs else (int(lcv["id"]) if lcv else None)
         if bc_variant_id is None and plan.bc_product_id:
             # Not online yet: everything it needs goes with its create.
             changes = {k: {"from": None, "to": v} for k, v in target.items()
@@ -217,14 +222,16 @@ def item_plan(item: Item, ctx: Context, *, lc_products: dict[int, LcProduct] | N
         if match is None:
             plan.action = "create"
             fields = ctx.manual_on | REQUIRED_ON_CREATE
+            # What a new product gets; empty values are left to BigCommerce's defaults.
             plan.changes = {k: {"from": None, "to": plan.target[k]} for k in keys_of(fields)
-                            if k in plan.target}
+                            if plan.target.get(k) not in (None, "")}
             for variant in item.variants.all():
                 target = variant_values(variant, connection=connection)
                 plan.variants.append(VariantPlan(
                     variant, None, None, {}, target,
                     {k: {"from": None, "to": target[k]}
-                     for k in variant_keys_of(fields | {"skus"}) if k in target}))
+                     for k in variant_keys_of(fields | {"skus"})
+                     if target.get(k) not in (None, "")}))
             return plan
         lc = match.product
         plan.action, plan.linked_by, plan.bc_product_id = "link", match.match_by, lc.bc_id
@@ -238,7 +245,8 @@ def item_plan(item: Item, ctx: Context, *, lc_products: dict[int, LcProduct] | N
         # holds what we sent.
         plan.online = {**plan.online, **item_sync.pushed}
     plan.changes = diff(plan.online, plan.target, ctx.manual_on)
-    _variant_plans(plan, ctx, lc, ctx.manual_on, fresh=fresh)
+    _variant_plans(plan, ctx, [v.raw for v in lc.variants.all()] if lc else [],
+                   ctx.manual_on, fresh=fresh, product=lc.raw if lc else None)
     if plan.action == "update" and not plan.changes and not any(v.changes for v in plan.variants):
         plan.action = "unchanged"
     return plan
@@ -304,7 +312,8 @@ def _create_payload(plan: ItemPlan, categories: list[int], fields: frozenset[str
     if plan.variants:
         body["variants"] = [
             {**variant_payload({k: v for k, v in vp.target.items()
-                                if v not in (None, "") and (k == "sku" or k in vp.changes)}),
+                                if v not in (None, "") and (k == "sku" or k in vp.changes)
+                                and k not in variant_inherits(vp.variant)}),
              "option_values": [{"option_display_name": name, "label": value}
                                for name, value in vp.variant.option_values.items()]}
             for vp in plan.variants]
@@ -394,7 +403,8 @@ class _Run:
             plan.online = bc_values(found, brand_names=self.ctx.brand_names)
             plan.changes = diff(plan.online, plan.target, self.ctx.manual_on)
             plan.variants = []
-            _variant_plans(plan, self.ctx, None, self.ctx.manual_on, fresh=False)
+            _variant_plans(plan, self.ctx, self._variants_online(plan), self.ctx.manual_on,
+                           fresh=False, product=found)
 
     def _create(self, plan: ItemPlan, sent: dict[int, dict[str, Any]],
                 vsent: dict[int, dict[int, dict[str, Any]]],
@@ -444,8 +454,20 @@ class _Run:
         plan.online = bc_values(found, brand_names=self.ctx.brand_names)
         plan.changes = diff(plan.online, plan.target, self.ctx.manual_on)
         plan.variants = []
-        _variant_plans(plan, self.ctx, None, self.ctx.manual_on, fresh=False)
+        _variant_plans(plan, self.ctx, self._variants_online(plan), self.ctx.manual_on,
+                       fresh=False, product=found)
         return True
+
+    def _variants_online(self, plan: ItemPlan) -> list[dict[str, Any]]:
+        """The variants of a product found online outside the LC (a lost create, an SKU
+        taken): read only when the item has variants to match."""
+        if not plan.item.variants.all() or not plan.bc_product_id:
+            return []
+        try:
+            return list(self.client.iter_variants(product_id=plan.bc_product_id))
+        except BigCommerceError as exc:
+            logger.warning("variants of product %s not read: %s", plan.bc_product_id, exc)
+            return []
 
     def _after_link_by_sku(self, plan: ItemPlan, sent: dict[int, dict[str, Any]],
                            vsent: dict[int, dict[int, dict[str, Any]]],
@@ -473,7 +495,7 @@ class _Run:
         sync = plan.item_sync
         sync.bc_product_id = plan.bc_product_id
         sync.linked_by = plan.linked_by or ItemSync.LinkedBy.SKU
-        sync.linked_at = timezone.now()
+        sync.linked_at = sync.pushed_at = timezone.now()
         sync.pushed = {k: v for k, v in plan.online.items()}
         sync.conflicts = {}
 
@@ -483,13 +505,15 @@ class _Run:
                         vsent: dict[int, dict[int, dict[str, Any]]]) -> None:
         changes = {k: c["to"] for k, c in vp.changes.items()}
         if vp.bc_variant_id is None:
-            body = {**variant_payload({k: v for k, v in changes.items() if v not in (None, "")}),
+            body = {**variant_payload({k: v for k, v in changes.items()
+                                       if v not in (None, "")
+                                       and k not in variant_inherits(vp.variant)}),
                     "sku": vp.variant.sku, "product_id": plan.bc_product_id,
                     "option_values": [{"option_display_name": n, "label": v}
                                       for n, v in vp.variant.option_values.items()]}
             variant_updates.append((plan, vp, body))
             return
-        body = variant_payload(changes)
+        body = variant_payload(changes, inherit=variant_inherits(vp.variant))
         if body:
             variant_updates.append((plan, vp, {"id": vp.bc_variant_id, **body}))
         vsent.setdefault(plan.item.pk, {})[vp.variant.pk] = {
@@ -520,9 +544,10 @@ class _Run:
                     if record is None:
                         continue
                     vp.bc_variant_id = int(record["id"])
+                    # Everything else is BigCommerce's default now (empty, or the
+                    # product's value): the memory the next diff is taken against.
                     vsent.setdefault(plan.item.pk, {})[vp.variant.pk] = {
-                        k: v for k, v in vp.target.items() if k != INVENTORY_KEY and (
-                            k == "sku" or k in vp.changes)}
+                        k: v for k, v in vp.target.items() if k != INVENTORY_KEY}
                     if INVENTORY_KEY in vp.changes:
                         stock.append((plan, inventory_adjustment(
                             vp.target[INVENTORY_KEY], location_id=self.location_id,
@@ -535,7 +560,7 @@ class _Run:
         by_product = {p.bc_product_id: p for p in plans if p.bc_product_id}
         result = self.client.update_products(updates, isolate_invalid=True)
         for failure in result.failed:
-            plan = by_product.get(failure.item.get("id"))
+            plan = by_product.get(int(failure.item.get("id") or 0))
             if plan is None or failure.partial:
                 continue
             if failure.error is not None:
@@ -656,7 +681,7 @@ class _Run:
                 user=self.user, job=self.job, action=action, fields=fields, ok=ok,
                 error=message, error_field=err_field[:100])
         summary.done += 1
-        summary.counts[action] += 1
+        summary.counts[str(action)] += 1
         if not ok:
             summary.failed += 1
             if len(summary.errors) < 50:

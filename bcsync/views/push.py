@@ -38,6 +38,7 @@ def _refuse(message: str, status: int = 403) -> JsonResponse:
 
 def _selection(request: HttpRequest) -> tuple[StoreConnection | None, list[int]]:
     grid, rows = selection_from_request(request, PosItemsGrid)
+    assert isinstance(grid, PosItemsGrid)
     return grid.connection, list(rows.order_by("pk").values_list("pk", flat=True))
 
 

@@ -77,8 +77,8 @@ def test_product_filters(api):
     assert len(named["data"]) == 1
     hidden = api.get("/v3/catalog/products", params={"is_visible": "false"}).json()["data"]
     assert hidden and all(not p["is_visible"] for p in hidden)
-    cats = api.get("/v3/catalog/products", params={"categories:in": 12, "limit": 250}).json()
-    assert cats["data"] and all(12 in p["categories"] for p in cats["data"])
+    cats = api.get("/v3/catalog/products", params={"categories:in": 13, "limit": 250}).json()
+    assert cats["data"] and all(13 in p["categories"] for p in cats["data"])  # Sale
     keyword = api.get("/v3/catalog/products", params={"keyword": "hoodie"}).json()["data"]
     assert keyword and all("hoodie" in p["name"].lower() for p in keyword)
     brand = api.get("/v3/catalog/products", params={"brand_id": 2}).json()["data"]
@@ -162,7 +162,7 @@ def test_duplicate_name_and_sku_conflict(api):
     r = api.post("/v3/catalog/products", json={"name": unique("Other"), "type": "physical",
                                                "weight": 1, "price": 1, "sku": "web-0014-m"})
     assert r.status_code == 409
-    r = api.put(f"/v3/catalog/products/{product['id']}", json={"name": "Black Cotton T-Shirt"})
+    r = api.put(f"/v3/catalog/products/{product['id']}", json={"name": "Crème Brûlée Candle"})
     assert r.status_code == 409
 
 

@@ -62,7 +62,11 @@ def test_a_variant_item_keeps_stock_on_its_variants(item, connection, store_loca
     StockLevel.objects.create(item=item, variant=variant, location=store_location, on_hand=-2)
     assert "inventory_level" not in f.pos_values(item, connection=connection)
     values = f.variant_values(variant, connection=connection)
-    assert values == {"sku": "TEE001M", "price": "21", "weight": None, "image_url": "",
+    assert values == {"sku": "TEE001M", "price": "21", "weight": "0", "image_url": "",
                       "inventory_level": 0}
-    assert f.variant_payload(values, {SyncField.VAR_PRICES, SyncField.VAR_WEIGHTS}) == {
+    assert f.variant_payload(values, {SyncField.VAR_PRICES, SyncField.VAR_WEIGHTS},
+                             inherit=f.variant_inherits(variant)) == {
         "price": 21.0, "weight": None}
+    # BigCommerce's null (or the product's own value) for an inherited weight is the same
+    online = {"sku": "TEE001M", "price": 21, "weight": None, "inventory_level": 0}
+    assert f.bc_variant_values(online, product={"price": 19.99, "weight": 0}) == values

@@ -73,18 +73,20 @@ def test_an_off_field_stays_as_it_is_online_and_a_manual_one_is_set_on_upload(
         connection, client, api, make):
     item = make(sku="NEW002", name="Clay Pot", price="12.00")
     items_upload(items=[item], connection=connection, client=client)
-    policies_set(connection=connection, changes={"names": "off"})  # prices stay Manual
-    item.name, item.price = "Clay Pot XL", Decimal("15.00")
+    # prices stay Manual; an On field is set by a manual upload too
+    policies_set(connection=connection, changes={"names": "off", "cost_prices": "on"})
+    item.name, item.price, item.cost_price = "Clay Pot XL", Decimal("15.00"), Decimal("6.50")
     item.save()
 
     summary = items_upload(items=[item], connection=connection, client=client)
 
     product = api.product(sync_of(item).bc_product_id)
     assert product["name"] == "Clay Pot"
-    assert product["price"] == 15.0
+    assert (product["price"], product["cost_price"]) == (15.0, 6.5)
     assert summary.counts["updated"] == 1
     event = SyncEvent.objects.filter(item=item).first()
-    assert event.fields == {"price": {"from": "12", "to": "15"}}
+    assert event.fields == {"price": {"from": "12", "to": "15"},
+                            "cost_price": {"from": "0", "to": "6.5"}}
 
 
 def test_the_four_manual_only_fields_refuse_on(connection):
@@ -96,9 +98,14 @@ def test_the_four_manual_only_fields_refuse_on(connection):
 
 def test_nothing_changed_sends_nothing(connection, client, make):
     item = make(sku="NEW003", name="Tin Cup")
-    items_upload(items=[item], connection=connection, client=client)
-    again = items_upload(items=[item], connection=connection, client=client)
-    assert (again.requests, again.counts["unchanged"]) == (0, 1)
+    with_variants = make(sku="NEW004", name="Tin Plate")
+    Variant.objects.create(item=with_variants, sku="NEW004S", option_values={"Size": "S"})
+    items_upload(items=[item, with_variants], connection=connection, client=client)
+    again = items_upload(items=[item, with_variants], connection=connection, client=client)
+    assert (again.requests, again.counts["unchanged"]) == (0, 2)
+    lc_load(connection, client)  # and once the LC has seen the products
+    again = items_upload(items=[item, with_variants], connection=connection, client=client)
+    assert (again.requests, again.counts["unchanged"]) == (0, 2)
 
 
 @pytest.mark.parametrize(("match_by", "fields"), [
@@ -214,6 +221,7 @@ def test_enforcement_and_the_product_sync_switch_keep_items_back_with_a_reason(
 def test_a_create_whose_answer_was_lost_is_not_made_twice(connection, client, api, make,
                                                           store):
     item = make(sku="LOST01", name="Lost Answer")
+    Variant.objects.create(item=item, sku="LOST01M", option_values={"Size": "M"})
     store.faults(reset_after_write_rate=1.0)
     summary = items_upload(items=[item], connection=connection, client=client)
     store.faults()
@@ -226,6 +234,9 @@ def test_a_create_whose_answer_was_lost_is_not_made_twice(connection, client, ap
     assert len(api.products(sku="LOST01")) == 1
     sync = sync_of(item)
     assert sync.bc_product_id == api.products(sku="LOST01")[0]["id"] and not sync.error
+    online = api.get(f"/v3/catalog/products/{sync.bc_product_id}/variants")["data"]
+    assert [v["sku"] for v in online] == ["LOST01M"]
+    assert VariantSync.objects.get(item_sync=sync).bc_variant_id == online[0]["id"]
 
 
 def test_an_edit_online_is_a_conflict_and_our_own_echo_is_not(connection, client, make,
@@ -248,3 +259,45 @@ def test_an_edit_online_is_a_conflict_and_our_own_echo_is_not(connection, client
 
     preview = items_preview(items=[item], connection=connection)[0]
     assert preview.changes == {"price": {"from": "11.5", "to": "9"}}
+
+
+def test_a_category_bigcommerce_refuses_is_an_error_on_the_item(connection, client, make,
+                                                                department):
+    DepartmentCategory.objects.create(connection=connection, department=department,
+                                      bc_category_ids=[9999])
+    item = make(sku="CAT001", name="Lost Category")
+    summary = items_upload(items=[item], connection=connection, client=client)
+    sync = sync_of(item)
+    assert summary.failed == 1 and sync.error_field == "categories"
+    assert "9999" in sync.error
+
+
+def test_a_webhook_refresh_of_an_edited_product_flags_the_conflict(connection, client, make,
+                                                                   store):
+    from bcsync.lc_jobs import lc_refresh_run
+    from localcopy.services import lc_refresh_request
+
+    item = make(sku="HOOK01", name="Hook Jar", price="9.00")
+    items_upload(items=[item], connection=connection, client=client)
+    product_id = sync_of(item).bc_product_id
+    for edit in ({}, {"name": "Hook Jar (edited online)"}):
+        if edit:
+            store.update_product(product_id, **edit)
+        lc_refresh_request(store_hash=connection.store_hash, resource="product", bc_id=product_id)
+        lc_refresh_run(connection_id=connection.pk, resource="product", bc_id=product_id)
+        conflicts = sync_of(item).conflicts
+        assert list(conflicts) == (["name"] if edit else [])  # the first refresh is our echo
+
+
+def test_an_lc_that_has_not_seen_our_push_yet_is_no_conflict_and_nothing_to_resend(
+        connection, client, make):
+    item = make(sku="STALE1", name="Stale Jar", price="9.00")
+    items_upload(items=[item], connection=connection, client=client)
+    lc_load(connection, client)
+    item.price = Decimal("12.00")
+    item.save()
+    assert items_upload(items=[item], connection=connection, client=client).requests == 1
+
+    # The LC still says 9 until the webhook's refresh lands.
+    assert conflicts_scan(connection=connection) == 0
+    assert items_preview(items=[item], connection=connection)[0].action == "unchanged"

@@ -111,3 +111,16 @@ def test_bad_selections_are_a_400_not_a_500(bob, connection):
     client = client_for(bob)
     for body in ("not json", json.dumps({"selection": "x"}), json.dumps([1])):
         assert client.post(UPLOAD, body, content_type="application/json").status_code == 400
+
+
+def test_a_failed_upload_shows_its_field_and_message_in_the_grid(bob, connection, department,
+                                                                 vendor, store_location):
+    dupe = new_item(department, vendor, store_location, sku="DUPE01",
+                    name="Organic Hoodie 000001")
+    client = client_for(bob)
+    answer = post(client, UPLOAD, [dupe.pk])
+    assert answer.json()["failed"] == 1
+    row = row_of(client, dupe)
+    assert row["sync_state"] == "error"
+    assert row["sync_reason"].startswith("name: The product name 'Organic Hoodie 000001' is a "
+                                         "duplicate")
