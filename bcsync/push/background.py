@@ -225,13 +225,11 @@ def _load(connection: StoreConnection, batch: list[PushRequest]
     ids = [r.item_id for r in batch]
     items: dict[int, Item] = {}
     syncs: dict[int, ItemSync] = {}
-    # Only the stock at the store's POS location counts (push.fields.stock_for): a shop with
-    # ten locations loads one tenth of its stock rows. No ordering: the models' default
-    # orders join the item (or variant) to sort by SKU, which turned each chunk's prefetch
-    # into a walk of the whole table.
+    # No ordering: the models' default orders join the item (or variant) to sort by SKU. And
+    # every filter is on the chunk's ids alone (the location and link checks are made in
+    # Python): given `location_id = ?` or `bc_product_id IS NOT NULL` too, SQLite picks
+    # that index and walks every row of the store for each chunk, a pass quadratic in size.
     levels = StockLevel.objects.order_by()
-    if connection.pos_location_id is not None:
-        levels = levels.filter(location_id=connection.pos_location_id)
     parts: list[Any] = [Prefetch("stock_levels", queryset=levels),
                         Prefetch("variants", queryset=Variant.objects.order_by())]
     if connection.item_sync_enforcement:
@@ -241,9 +239,9 @@ def _load(connection: StoreConnection, batch: list[PushRequest]
         items.update((i.pk, i) for i in Item.objects.filter(pk__in=chunk).order_by()
                      .select_related("brand").prefetch_related(*parts))
         syncs.update((s.item_id, s) for s in ItemSync.objects.filter(
-            connection=connection, item_id__in=chunk, bc_product_id__isnull=False)
-            .order_by().prefetch_related(Prefetch("variant_syncs",
-                                                  queryset=VariantSync.objects.order_by())))
+            connection=connection, item_id__in=chunk).order_by()
+            .prefetch_related(Prefetch("variant_syncs", queryset=VariantSync.objects.order_by()))
+            if s.bc_product_id is not None)
     return items, syncs
 
 

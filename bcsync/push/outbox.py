@@ -112,13 +112,14 @@ def outbox_write(*, item_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS,
     # Chunks keep the IN list under SQLite's variable limit.
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        links = (ItemSync.objects.using(using)
-                 .filter(item_id__in=chunk, bc_product_id__isnull=False,
-                         connection__is_active=True)
-                 .values_list("connection_id", "item_id"))
+        # The link is checked in Python: with `bc_product_id IS NOT NULL` in the query,
+        # SQLite walks every link of the store instead of looking up the chunk's items.
+        links = (ItemSync.objects.using(using).order_by()
+                 .filter(item_id__in=chunk, connection__is_active=True)
+                 .values_list("connection_id", "item_id", "bc_product_id"))
         rows = [PushRequest(connection_id=connection_id, item_id=item_id, requested_at=now,
                             next_attempt_at=now)
-                for connection_id, item_id in links]
+                for connection_id, item_id, product_id in links if product_id is not None]
         if rows:
             PushRequest.objects.using(using).bulk_create(
                 rows, update_conflicts=True, unique_fields=["connection", "item"],
