@@ -80,7 +80,7 @@ class TimedSession(requests.Session):
         super().__init__()
         self.http_seconds = 0.0
 
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         t0 = time.perf_counter()
         try:
             return super().request(*args, **kwargs)

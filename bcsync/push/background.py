@@ -284,8 +284,9 @@ def _push_batch(api: BigCommerceClient, connection: StoreConnection, batch: list
     working = [p for p in plans if p.sync is not None and p.has_work]
     by_product = {p.sync.bc_product_id: p for p in working if p.sync is not None}
     # BigCommerce variant id → (VariantSync pk, the item's plan)
-    by_variant = {vs.bc_variant_id: (vs.pk, p) for p in working if p.sync is not None
-                  for vs in p.sync.variant_syncs.all()}
+    by_variant: dict[int, tuple[int | None, _Planned | None]] = {
+        vs.bc_variant_id: (vs.pk, p) for p in working if p.sync is not None
+        for vs in p.sync.variant_syncs.all()}
     variant_id = {pk: bc_id for bc_id, (pk, _) in by_variant.items()}
 
     products = [{"id": p.sync.bc_product_id, **p.payload}
@@ -299,7 +300,7 @@ def _push_batch(api: BigCommerceClient, connection: StoreConnection, batch: list
     if variant_rows:
         result = api.update_variants(variant_rows, isolate_invalid=True)
         for failure in _alone(_failures(result), api.update_variants):
-            pk, plan = by_variant.get(failure.item.get("id"), (None, None))
+            pk, plan = by_variant.get(int(failure.item.get("id") or 0), (None, None))
             _fail(plan, failure, ("variant", pk))
     location = connection.bc_location_id
     stock = [inventory_adjustment(p.stock[INVENTORY_KEY], location_id=location,
@@ -313,7 +314,7 @@ def _push_batch(api: BigCommerceClient, connection: StoreConnection, batch: list
         for failure in _alone(result.failed, api.adjust_inventory_absolute):
             row = failure.item
             if "variant_id" in row:
-                pk, plan = by_variant.get(row["variant_id"], (None, None))
+                pk, plan = by_variant.get(int(row["variant_id"]), (None, None))
                 _fail(plan, failure, ("stock", pk))
             else:
                 _fail(by_product.get(row.get("product_id")), failure, ("stock", None))
@@ -383,7 +384,10 @@ def _record(plans: list[_Planned], *, connection: StoreConnection, token: str, j
     now = timezone.now()
     with transaction.atomic():
         current = requests_still_mine([p.request for p in plans], token=token)
-        done, events, syncs_saved, vsyncs_saved = [], [], [], []
+        done: list[PushRequest] = []
+        events: list[SyncEvent] = []
+        syncs_saved: list[ItemSync] = []
+        vsyncs_saved: list[VariantSync] = []
         for plan in plans:
             if plan.request.pk not in current:
                 continue  # taken over as stale: its new holder records it

@@ -76,8 +76,9 @@ def _pending_for(using: str) -> _PendingMarks:
     conn = connections[using]
     if conn.in_atomic_block:
         sids = set(conn.savepoint_ids)
-        for entry_sids, func, _robust in reversed(conn.run_on_commit):
-            if isinstance(func, _PendingMarks) and entry_sids == sids:
+        for entry in reversed(conn.run_on_commit):  # (savepoint ids, func, robust)
+            func = entry[1]
+            if isinstance(func, _PendingMarks) and entry[0] == sids:
                 return func
     pending = _PendingMarks(using)
     # Robust: the edit is committed by then; a mark that fails is logged by Django, never

@@ -3,6 +3,7 @@ switch is on."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -24,11 +25,13 @@ class Command(QuietClientLog):
     def handle(self, *args: Any, store: str | None, **options: Any) -> None:
         connection = store_connection(store)
         bar: tqdm[Any] | None = None
+        # tqdm redraws with "\r"; the wrapper would add a newline to every write.
+        file = getattr(self.stderr, "_out", sys.stderr)
 
         def progress(done: int, total: int) -> None:
             nonlocal bar
             if bar is None:
-                bar = tqdm(total=total, unit="item", desc="push", file=self.stderr._out,
+                bar = tqdm(total=total, unit="item", desc="push", file=file,
                            disable=options["verbosity"] < 1)
             bar.total = total
             bar.update(done - bar.n)
