@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -87,11 +87,14 @@ def lc_sync_all() -> list[RunSummary]:
         return []
     summaries: list[RunSummary] = []
     for connection in StoreConnection.objects.filter(is_active=True):
+        started = timezone.now()
         try:
             with client_for(connection) as client:
                 summaries.extend(lc_sync(client=client, store_hash=connection.store_hash))
         except ReloadAlreadyRunning:
             logger.info("LC sync of %s skipped: a pass is running", connection.store_hash)
+            continue
+        _conflicts_after_refresh(connection, since=started)
     return summaries
 
 
@@ -105,19 +108,21 @@ def lc_refresh_run(*, connection_id: int, resource: str, bc_id: int,
         summary = lc_refresh_pending(client=client, store_hash=connection.store_hash,
                                      resource=resource, bc_id=bc_id, retry_in=retry_in)
     if summary is not None and summary.ok and resource == "product":
-        _conflicts_after_refresh(connection, bc_id)
+        _conflicts_after_refresh(connection, bc_ids=[bc_id])
     return summary
 
 
-def _conflicts_after_refresh(connection: StoreConnection, bc_id: int) -> None:
+def _conflicts_after_refresh(connection: StoreConnection, *, bc_ids: list[int] | None = None,
+                             since: datetime | None = None) -> None:
     """An edit made in BigCommerce to a field the POS controls shows as a conflict as soon
-    as its webhook's refresh lands; our own push's echo never does (see push.conflicts)."""
+    as its webhook's refresh (or the next incremental pass) lands; our own push's echo never
+    does (see push.conflicts)."""
     from .push.conflicts import conflicts_scan
 
     try:
-        conflicts_scan(connection=connection, bc_product_ids=[bc_id])
-    except Exception:  # the refresh itself succeeded: never undo it for this
-        logger.exception("conflict check after refreshing product %s failed", bc_id)
+        conflicts_scan(connection=connection, bc_product_ids=bc_ids, since=since)
+    except Exception:  # the pass itself succeeded: never undo it for this
+        logger.exception("conflict check after an LC pass of %s failed", connection.store_hash)
 
 
 def lc_reconcile_all() -> list[RunSummary]:

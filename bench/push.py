@@ -26,7 +26,9 @@ half of them with two variants, into an empty emulated store: requests per item 
 under the 3+ that one-request-per-record peers spend: a create is one POST per product, stock
 goes in one absolute adjustment per 2,000 items, variant ids of created products in one read
 per 50 products), local time per item, and the same items uploaded again with nothing changed
-(goal: 0 requests). SQLite in a temp dir; `--latency-ms` adds a delay to every response.
+(goal: 0 requests), and again with every price changed (goal: ceil(N / 10) product updates,
+the batch limit; variants inherit the price, so no variant write). SQLite in a temp dir;
+`--latency-ms` adds a delay to every response.
 """
 
 from __future__ import annotations
@@ -235,6 +237,8 @@ def make_items(count: int) -> list[int]:
 
 
 def bench_upload(count: int, latency_ms: int) -> None:
+    from django.db.models import F
+
     from bcemulator.process import EmulatorProcess
     from bcsync.connections import connection_upsert
     from bcsync.push.upload import items_upload
@@ -257,6 +261,10 @@ def bench_upload(count: int, latency_ms: int) -> None:
         t1 = time.perf_counter()
         again = items_upload(items=items, connection=connection)
         elapsed_again = time.perf_counter() - t1
+        Item.objects.filter(pk__in=ids).update(price=F("price") + 1)
+        t2 = time.perf_counter()
+        priced = items_upload(items=items, connection=connection)
+        elapsed_priced = time.perf_counter() - t2
     with_variants = len(ids[::2])
     print(f"bulk upload of {count:,} new items ({with_variants:,} with 2 variants), "
           f"latency {latency_ms} ms")
@@ -268,6 +276,9 @@ def bench_upload(count: int, latency_ms: int) -> None:
     print(f"  {'again, nothing changed':<34}{again.requests:>10,}"
           f"{again.requests / count:>10.3f}{'0':>12}{elapsed_again:>10.1f}"
           f"{1000 * elapsed_again / count:>10.1f}")
+    print(f"  {'again, every price changed':<34}{priced.requests:>10,}"
+          f"{priced.requests / count:>10.3f}{math.ceil(count / 10):>12}{elapsed_priced:>10.1f}"
+          f"{1000 * elapsed_priced / count:>10.1f}")
     print(f"  emulator served {served:,} requests for the first upload; "
           f"{first.failed} errors; outcomes {dict(first.counts)}; again {dict(again.counts)}")
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from ..models import ItemSync, SyncEvent
-from .fields import keys_of
+from .fields import INVENTORY_KEY, keys_of
 
 
 def lc_is_fresh(*, synced_at: datetime | None, pushed_at: datetime | None) -> bool:
@@ -24,9 +24,11 @@ def lc_is_fresh(*, synced_at: datetime | None, pushed_at: datetime | None) -> bo
 
 def conflicts_found(pushed: Mapping[str, Any], online: Mapping[str, Any],
                     fields: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Key → {"pushed", "online"} where the online value is not what the POS last sent."""
+    """Key → {"pushed", "online"} where the online value is not what the POS last sent.
+    Stock is never a conflict: every sale online moves it (and the LC's figure is the
+    default location's, read while BigCommerce may still be applying our adjustment)."""
     return {k: {"pushed": pushed[k], "online": online.get(k)} for k in keys_of(fields)
-            if k in pushed and k in online and online[k] != pushed[k]}
+            if k != INVENTORY_KEY and k in pushed and k in online and online[k] != pushed[k]}
 
 
 def conflicts_record(item_sync: ItemSync, found: Mapping[str, Mapping[str, Any]], *,
@@ -52,10 +54,11 @@ def conflicts_record(item_sync: ItemSync, found: Mapping[str, Mapping[str, Any]]
 
 
 def conflicts_scan(*, connection: Any, bc_product_ids: Iterable[int] | None = None,
-                   job: str = "lc refresh") -> int:
-    """Compare the LC with what was last pushed for linked items (all, or those products)
-    and record new conflicts on the Manual and On fields. Returns how many items got one.
-    Called after an LC refresh of a product, and by the preview and the upload."""
+                   since: datetime | None = None, job: str = "lc refresh") -> int:
+    """Compare the LC with what was last pushed for linked items (all; those products; or
+    those whose LC row was written since a moment) and record new conflicts on the Manual
+    and On fields. Returns how many items got one. Called after an LC refresh of a product
+    and after an incremental pass."""
     from localcopy.models import LcBrand, LcProduct
 
     from ..models import Policy
@@ -64,21 +67,38 @@ def conflicts_scan(*, connection: Any, bc_product_ids: Iterable[int] | None = No
 
     controlled = fields_with(policies_for(connection=connection), {Policy.MANUAL, Policy.ON})
     syncs = (ItemSync.objects.filter(connection=connection, bc_product_id__isnull=False)
-             .select_related("item"))
+             .select_related("item").order_by("pk"))
     if bc_product_ids is not None:
         syncs = syncs.filter(bc_product_id__in=list(bc_product_ids))
+    if since is not None:
+        syncs = syncs.filter(bc_product_id__in=LcProduct.objects.filter(
+            store_hash=connection.store_hash, synced_at__gte=since).values("bc_id"))
     brand_names = dict(LcBrand.objects.filter(store_hash=connection.store_hash)
                        .values_list("bc_id", "name"))
     flagged = 0
+    chunk: list[ItemSync] = []
+
+    def check(part: list[ItemSync]) -> int:
+        lcs = {p.bc_id: p for p in LcProduct.objects.filter(
+            store_hash=connection.store_hash, bc_id__in=[s.bc_product_id for s in part])}
+        count = 0
+        for sync in part:
+            lc = lcs.get(sync.bc_product_id or 0)
+            if lc is None or not lc_is_fresh(synced_at=lc.synced_at, pushed_at=sync.pushed_at):
+                continue
+            found = conflicts_found(sync.pushed, bc_values(lc.raw, brand_names=brand_names),
+                                    controlled)
+            if found and conflicts_record(sync, found,
+                                          label=f"{sync.item.sku} – {sync.item.name}", job=job):
+                sync.save(update_fields=["conflicts", "updated_at"])
+                count += 1
+        return count
+
     for sync in syncs.iterator(chunk_size=500):
-        lc = LcProduct.objects.filter(store_hash=connection.store_hash,
-                                      bc_id=sync.bc_product_id or 0).first()
-        if lc is None or not lc_is_fresh(synced_at=lc.synced_at, pushed_at=sync.pushed_at):
-            continue
-        found = conflicts_found(sync.pushed, bc_values(lc.raw, brand_names=brand_names),
-                                controlled)
-        if found and conflicts_record(sync, found, label=f"{sync.item.sku} – {sync.item.name}",
-                                      job=job):
-            sync.save(update_fields=["conflicts", "updated_at"])
-            flagged += 1
+        chunk.append(sync)
+        if len(chunk) == 500:
+            flagged += check(chunk)
+            chunk = []
+    if chunk:
+        flagged += check(chunk)
     return flagged

@@ -60,6 +60,8 @@ def pos_upload_view(request: HttpRequest) -> JsonResponse:
         return _refuse(str(exc), 400)
     if connection is None:
         return _refuse("No store is connected: add a store connection first.", 400)
+    if not connection.is_active:
+        return _refuse(f"The store connection {connection.description} is switched off.", 400)
     if not ids:
         return _refuse("Nothing selected.", 400)
     if len(ids) > UPLOAD_NOW_MAX:
@@ -154,8 +156,8 @@ def item_upload_view(request: HttpRequest, item_id: int) -> HttpResponse:
     if not can_upload(request.user):
         raise PermissionDenied("Uploading to BigCommerce needs the sync operator role.")
     connection = pos_connection(None)
-    if connection is None:
-        messages.error(request, "No store is connected: add a store connection first.")
+    if connection is None or not connection.is_active:
+        messages.error(request, "No active store connection: add one, or switch it on.")
         return HttpResponseRedirect(back)
     try:
         with client_for(connection) as client:

@@ -62,3 +62,29 @@ def test_uploading_a_row_links_it(live_server, page, artifacts, bob, emulator, d
                                            f"{emulator.store_hash}")
     assert sync.bc_product_id
     page.screenshot(path=str(artifacts / "pos-upload-row.png"))
+
+
+def test_a_bulk_upload_shows_its_progress_bar(live_server, page, bob, emulator, department,
+                                              vendor, store_location, queues):
+    connection_upsert(store_hash=emulator.store_hash, access_token=emulator.token,
+                      api_url=emulator.base_url, description="Emulated shop")
+    for i in range(6):
+        new_item(department, vendor, store_location, sku=f"BULK{i}", name=f"Bulk lamp {i}")
+    page.goto(f"{live_server.url}/admin/login/?next=/pos/")
+    page.fill("#id_username", "bob")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/pos/")
+    grid = page.locator("#pos-items")
+    rows = grid.locator(".tabulator-row")
+    expect(rows).to_have_count(6)
+    for i in range(6):
+        rows.filter(has_text=f"BULK{i}").locator("input[type=checkbox]").check()
+    bar = grid.locator(".bcgrid-selection")
+    with page.expect_response(lambda r: "/pos/upload/" in r.url and r.status == 200):
+        bar.get_by_role("button", name="Upload").click()
+    jobs = page.locator("#pos-jobs")
+    expect(jobs).to_be_visible()
+    # No worker runs in this test: the job waits in the queue with its bar at 0 of 6.
+    expect(jobs.locator(".pos-job")).to_contain_text("Queued, 0 of 6 done, 0 failed")
+    expect(jobs.locator("progress")).to_have_attribute("max", "6")

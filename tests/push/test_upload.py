@@ -248,17 +248,19 @@ def test_an_edit_online_is_a_conflict_and_our_own_echo_is_not(connection, client
     assert conflicts_scan(connection=connection) == 0
     assert items_preview(items=[item], connection=connection)[0].action == "unchanged"
 
-    store.update_product(sync_of(item).bc_product_id, price=11.5)
+    store.update_product(sync_of(item).bc_product_id, price=11.5, inventory_level=1)
     lc_load(connection, client)
     assert conflicts_scan(connection=connection) == 1
     sync = sync_of(item)
     assert sync.conflicts["price"]["pushed"] == "9" and sync.conflicts["price"]["online"] == "11.5"
+    assert "inventory_level" not in sync.conflicts  # a sale online is no conflict
     event = SyncEvent.objects.filter(item=item, action="conflict").get()
     assert event.fields == {"price": {"from": "9", "to": "11.5"}}
     assert conflicts_scan(connection=connection) == 0  # recorded once
 
     preview = items_preview(items=[item], connection=connection)[0]
-    assert preview.changes == {"price": {"from": "11.5", "to": "9"}}
+    assert preview.changes == {"price": {"from": "11.5", "to": "9"},
+                               "inventory_level": {"from": 1, "to": 3}}
 
 
 def test_a_category_bigcommerce_refuses_is_an_error_on_the_item(connection, client, make,
@@ -301,3 +303,19 @@ def test_an_lc_that_has_not_seen_our_push_yet_is_no_conflict_and_nothing_to_rese
     # The LC still says 9 until the webhook's refresh lands.
     assert conflicts_scan(connection=connection) == 0
     assert items_preview(items=[item], connection=connection)[0].action == "unchanged"
+
+
+def test_an_incremental_pass_that_brings_an_edit_flags_the_conflict(connection, client, make,
+                                                                    store):
+    from bcsync.lc_jobs import lc_sync_all
+
+    item = make(sku="PASS01", name="Pass Jar", price="9.00")
+    items_upload(items=[item], connection=connection, client=client)
+    lc_load(connection, client)
+    row = SyncSettings.load()
+    row.lc_background_pull = True
+    row.save()
+    store.update_product(sync_of(item).bc_product_id, upc="0777")
+    lc_sync_all()
+    assert sync_of(item).conflicts["upc"] == {**sync_of(item).conflicts["upc"],
+                                             "pushed": "", "online": "0777"}

@@ -124,3 +124,24 @@ def test_a_failed_upload_shows_its_field_and_message_in_the_grid(bob, connection
     assert row["sync_state"] == "error"
     assert row["sync_reason"].startswith("name: The product name 'Organic Hoodie 000001' is a "
                                          "duplicate")
+
+
+def test_everything_a_filter_shows_is_uploaded_as_a_job(connection, bob, department, vendor,
+                                                        store_location, queues):
+    for i in range(7):
+        new_item(department, vendor, store_location, sku=f"LAMP{i:02d}", name=f"Lamp {i}")
+    new_item(department, vendor, store_location, sku="CHAIR1", name="Chair")
+    selection = {"all": True, "filter": [{"field": "sku", "type": "like", "value": "LAMP"}]}
+    answer = client_for(bob).post(UPLOAD, json.dumps({"selection": selection, "params": {}}),
+                                  content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    job = SyncJob.objects.get()
+    assert job.total == 7 and "CHAIR1" not in answer.json()["message"]
+
+
+def test_a_switched_off_store_gets_no_upload(item, bob, connection):
+    connection.is_active = False
+    connection.save()
+    answer = post(client_for(bob), UPLOAD, [item.pk])
+    assert answer.status_code == 400 and "switched off" in answer.json()["error"]
+    assert not ItemSync.objects.filter(item=item).exists()
