@@ -21,6 +21,7 @@ from bcsync.push.outbox_claims import (
     requests_done,
     requests_still_mine,
 )
+from bcsync.push.policies import policies_set
 from catalog.models import (
     CustomFieldDefinition,
     CustomFieldValue,
@@ -205,3 +206,13 @@ def test_an_edit_during_the_push_keeps_the_request_for_the_next_pass(linked, con
         assert requests_done([claimed], current=current) == (0, 1)
     request = PushRequest.objects.get()
     assert request.claim_token == "" and request.next_attempt_at <= timezone.now()
+
+
+def test_a_field_turned_on_marks_every_linked_item(linked, connection):
+    policies_set(connection=connection, changes={"names": "manual"})
+    assert marked() == []  # nothing new for the background push
+    policies_set(connection=connection, changes={"names": "on", "prices": "off"})
+    assert marked() == [linked.pk]
+    PushRequest.objects.all().delete()
+    policies_set(connection=connection, changes={"names": "on"})  # already On
+    assert marked() == []
