@@ -36,6 +36,8 @@ class RecordOutcome:
 class ImportReport:
     what: str
     records: list[RecordOutcome] = field(default_factory=list)
+    # Imports run first as part of this one (the price levels before the customers).
+    parts: list[ImportReport] = field(default_factory=list)
 
     def add(self, bc_id: int | None, label: str, outcome: str, *, field: str = "",
             message: str = "", pos_id: int | None = None) -> RecordOutcome:
@@ -55,12 +57,13 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        return not self.of(FAILED)
+        return not self.of(FAILED) and all(p.ok for p in self.parts)
 
     def line(self) -> str:
         counts = self.counts
-        parts = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o])
-        return f"{self.what}: {len(self.records)} read" + (f" ({parts})" if parts else "")
+        tally = ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o])
+        own = f"{self.what}: {len(self.records)} read" + (f" ({tally})" if tally else "")
+        return "; ".join([*(p.line() for p in self.parts), own])
 
 
 def first_error(exc: ValidationError) -> tuple[str, str]:
