@@ -39,6 +39,11 @@ class CustomersMixin(Resource):
             return []
         return list(self.iter_customers(filters={"email:in": emails}))
 
+    def find_customers_by_email(self, emails: Iterable[str]) -> list[dict[str, Any]]:
+        """GET /v3/customers?email:in=…: the customers with these emails (BigCommerce
+        matches them ignoring letter case)."""
+        return self._customers_by_email(emails)
+
     def create_customers(self, items: Sequence[Mapping[str, Any]]) -> BatchResult:
         """POST /v3/customers, 10 per request.
 
