@@ -20,10 +20,11 @@ def customer_sync_panel(context: dict[str, Any], customer: Any) -> dict[str, Any
     user = getattr(request, "user", None)
     if customer is None or getattr(customer, "pk", None) is None:
         return {"customer": None}
+    syncs = list(CustomerSync.objects.filter(customer=customer)
+                 .select_related("connection", "contact"))
     links = [{"link": s, "url": bigcommerce_customer_url(s.connection, s.bc_customer_id)}
-             for s in CustomerSync.objects.filter(customer=customer)
-             .select_related("connection", "contact")]
-    linked_contacts = {s["link"].contact_id for s in links}
+             for s in syncs]
+    linked_contacts = {s.contact_id for s in syncs}
     contacts = [c for c in customer.contacts.all() if c.pk not in linked_contacts]
     own_linked = None in linked_contacts
     return {"customer": customer, "links": links, "contacts": contacts,
