@@ -15,7 +15,7 @@ A level not linked yet first links to the LC's group of its name, so no duplicat
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -52,7 +52,10 @@ def _percent_of(rules: Any) -> tuple[str, Decimal | None, str]:
     for rule in rules:
         if rule.get("type") == "all" and rule.get("method", "percent") == "percent":
             try:
-                return PriceLevel.Kind.PERCENT_OFF, Decimal(str(rule.get("amount"))), note
+                # BigCommerce shows "15.0000"; the POS keeps hundredths.
+                percent = Decimal(str(rule.get("amount"))).quantize(Decimal("0.01"),
+                                                                    rounding=ROUND_HALF_UP)
+                return PriceLevel.Kind.PERCENT_OFF, percent, note
             except InvalidOperation:
                 return PriceLevel.Kind.PERCENT_OFF, Decimal(0), "its amount is not a number"
     return PriceLevel.Kind.PERCENT_OFF, Decimal(0), note
