@@ -42,15 +42,17 @@ class CustomersSection(SettingsSection):
 
     def save(self, *, connection: StoreConnection, form: forms.BaseForm | None, user: Any,
              action: str = "save") -> Saved | None:
-        assert isinstance(form, CustomersForm)
-        form.instance.save(update_fields=["code_prefix", "b2b_enabled", "updated_at"])
         if action != "b2b_sync":
+            assert isinstance(form, CustomersForm)
+            form.instance.save(update_fields=["code_prefix", "b2b_enabled", "updated_at"])
             return Saved(self.saved_message())
-        connection = form.instance
+        # The action's button posts no form: it works from the settings as saved.
+        connection = StoreConnection.objects.get(pk=connection.pk)
         if not connection.b2b_enabled:
-            return Saved("Saved. Turn B2B on to sync price levels and customer groups.", ok=False)
+            return Saved("Turn B2B on (and save) to sync price levels and customer groups.",
+                         ok=False)
         if not connection.is_active:
-            return Saved("Saved. The store connection is switched off: nothing sent.", ok=False)
+            return Saved("The store connection is switched off: nothing sent.", ok=False)
         imported = price_levels_import(connection=connection)
         try:
             with client_for(connection) as client:
