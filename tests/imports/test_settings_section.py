@@ -71,5 +71,5 @@ def test_the_sync_action_with_b2b_off_sends_nothing(connection, client, api, dav
     before = api.requests()
     response = client_for(dave).post(url(connection), {"section": "customers",
                                                        "action": "b2b_sync"})
-    assert "Turn B2B on" in [m.message for m in get_messages(response.wsgi_request)][0]
+    assert "Turn B2B on" in next(m.message for m in get_messages(response.wsgi_request))
     assert api.requests() == before
