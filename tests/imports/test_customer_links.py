@@ -91,16 +91,17 @@ def test_a_new_customer_is_created_online_in_its_levels_group(b2b, client, api):
 def test_an_existing_customer_is_linked_by_email_from_the_lc_and_moved_to_the_group(
         b2b, client, api):
     lc_fill(b2b, client)
-    level = PriceLevel.objects.create(name="VIP", percent=Decimal("30"))
+    level = PriceLevel.objects.create(name="Wholesale", percent=Decimal("15"))
     customer = Customer.objects.create(code="ADA", first_name="Ada", last_name="L",
                                        email=ADA.upper(), price_level=level)
     before = len(api.customers())
+    assert api.customer_by_email(ADA)["customer_group_id"] == 3  # VIP in the demo store
 
     result = customer_link_or_create(connection=b2b, client=client, customer=customer)
 
     online = api.customer_by_email(ADA)
     assert (result.outcome, result.link.bc_customer_id) == ("linked", online["id"])
-    assert online["customer_group_id"] == 3  # the demo's VIP group, linked by name
+    assert online["customer_group_id"] == 2  # the demo's Wholesale group, linked by name
     assert len(api.customers()) == before
 
 
