@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -31,8 +36,8 @@ def customer_bigcommerce_view(request: HttpRequest, customer_id: int) -> HttpRes
     customer = get_object_or_404(Customer, pk=customer_id)
     contact = None
     if contact_id := request.POST.get("contact", "").strip():
-        if not contact_id.isdigit():
-            raise PermissionDenied("contact: not a contact id.")
+        if not contact_id.isdigit() or len(contact_id) > 18:
+            return HttpResponseBadRequest("contact: not a contact id.")
         contact = get_object_or_404(CustomerContact, pk=int(contact_id), customer=customer)
     back = HttpResponseRedirect(reverse("admin:orders_customer_change", args=[customer.pk]))
     connection = pos_connection(None)

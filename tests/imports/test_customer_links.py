@@ -197,3 +197,22 @@ def test_a_refusal_goes_back_to_the_customer_page_with_the_field(connection, bob
 
     assert resp.status_code == 200
     assert "Not linked (email)" in resp.content.decode()
+
+
+@pytest.mark.parametrize("contact", ["abc", "9" * 40, "-1", "1\x00"])
+def test_a_hostile_contact_is_400_not_500(connection, bob, contact):
+    customer = Customer.objects.create(code="WEB3", first_name="Web", email="w3@example.com")
+    resp = client_for(bob).post(reverse("bcsync:customer_bigcommerce", args=[customer.pk]),
+                                {"contact": contact})
+    assert resp.status_code == 400
+    assert not CustomerSync.objects.exists()
+
+
+def test_another_customers_contact_is_404(connection, bob):
+    mine = Customer.objects.create(code="MINE", first_name="Me", email="me@example.com")
+    theirs = Customer.objects.create(code="THEIRS", first_name="Them")
+    contact = CustomerContact.objects.create(customer=theirs, first_name="Cy",
+                                             email="cy@example.com")
+    resp = client_for(bob).post(reverse("bcsync:customer_bigcommerce", args=[mine.pk]),
+                                {"contact": contact.pk})
+    assert resp.status_code == 404
