@@ -6,8 +6,20 @@ import base64
 from typing import TYPE_CHECKING, Any
 
 from . import clock
-from .errors import missing_fields, too_many_items, v2_not_found, v3_error
-from .fields import Arr, Bool, Email, Enum, Field, Int, Num, Obj, Str, check_body
+from .errors import missing_fields, too_many_items, v2_error, v2_not_found, v3_error
+from .fields import (
+    Arr,
+    Bool,
+    Email,
+    Enum,
+    Field,
+    Int,
+    Num,
+    Obj,
+    Str,
+    check_body,
+    v2_check_body,
+)
 from .routing import (
     Request,
     Response,
@@ -66,6 +78,8 @@ def register(router: Router) -> None:
     router.add("GET", "/v2/customer_groups", list_groups)
     router.add("GET", "/v2/customer_groups/count", count_groups)
     router.add("GET", "/v2/customer_groups/{customer_group_id}", get_group)
+    router.add("POST", "/v2/customer_groups", post_group)
+    router.add("PUT", "/v2/customer_groups/{customer_group_id}", put_group)
 
 
 def customer_view(cid: int, data: dict[str, Any], includes: set[str]) -> dict[str, Any]:
@@ -426,3 +440,106 @@ def get_group(emu: Emulator, req: Request) -> Response:
     if data is None:
         raise v2_not_found()
     return Response(200, group_view(req.params["customer_group_id"], data))
+
+
+# customerGroup_Post_Put: name, is_default, category_access, discount_rules,
+# is_group_for_guests. The rules are checked by `_discount_rules` (their oneOf).
+GROUP_SCHEMA: dict[str, Field] = {
+    "name": Str(1, 255), "is_default": Bool(), "is_group_for_guests": Bool(),
+    "category_access": Obj({"type": Enum(("all", "specific", "none")),
+                            "categories": Arr(Int(0))}),
+    "discount_rules": Arr(Obj({"type": Enum(("price_list", "category", "product", "all")),
+                               "method": Enum(("percent", "fixed", "price")),
+                               "price_list_id": Int(1), "category_id": Int(1),
+                               "product_id": Int(1)}))}
+RULE_NEEDS = {"price_list": ("price_list_id",), "category": ("method", "amount", "category_id"),
+              "product": ("method", "amount", "product_id"), "all": ()}
+
+
+def _amount(value: Any) -> str | None:
+    """"A float (Float, Float as String, Integer)": stored as BigCommerce shows it, "5.0000"."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f"{number:.4f}" if number == number and abs(number) != float("inf") else None
+
+
+def _discount_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The spec's two forms: one price_list rule alone, or category / product rules with at
+    most one "all" rule."""
+    out = []
+    for i, rule in enumerate(rules):
+        kind = rule.get("type")
+        if kind is None:
+            raise v2_error(400, f"The field 'discount_rules.{i}.type' is required.")
+        for name in RULE_NEEDS[kind]:
+            if rule.get(name) is None:
+                raise v2_error(400, f"The field 'discount_rules.{i}.{name}' is required.")
+        clean = {"type": kind}
+        if kind == "price_list":
+            clean["price_list_id"] = rule["price_list_id"]
+        else:
+            if "amount" in rule:
+                amount = _amount(rule["amount"])
+                if amount is None:
+                    raise v2_error(400, f"The field 'discount_rules.{i}.amount' must be a "
+                                        "number.")
+                clean["amount"] = amount
+            clean["method"] = rule.get("method", "percent")
+            clean.setdefault("amount", "0.0000")
+            for name in ("category_id", "product_id"):
+                if name in rule:
+                    clean[name] = rule[name]
+        out.append(clean)
+    kinds = [r["type"] for r in out]
+    if "price_list" in kinds and len(kinds) > 1:
+        raise v2_error(400, "A price_list discount rule must be the only rule.")
+    if kinds.count("all") > 1:
+        raise v2_error(400, "Only one 'all' discount rule is allowed.")
+    return out
+
+
+def _group_body(body: Any, *, creating: bool) -> dict[str, Any]:
+    body = v2_check_body(body, GROUP_SCHEMA)
+    if creating and not body.get("name"):
+        raise v2_error(400, "The field 'name' cannot be blank.")
+    data = {k: body[k] for k in ("name", "is_default", "category_access",
+                                 "is_group_for_guests") if k in body}
+    if "discount_rules" in body:
+        data["discount_rules"] = _discount_rules(body["discount_rules"])
+    return data
+
+
+def _name_taken(emu: Emulator, name: str, own: int | None) -> None:
+    for gid, raw in emu.store.all("SELECT id, data FROM customer_groups"):
+        if gid != own and str(loads(raw).get("name", "")).lower() == name.lower():
+            raise v2_error(400, f"A customer group named '{name}' already exists.")
+
+
+def post_group(emu: Emulator, req: Request) -> Response:
+    data = _group_body(req.json(), creating=True)
+    _name_taken(emu, data["name"], None)
+    stamp = clock.rfc2822(clock.now())
+    record = {"name": data["name"], "is_default": False, "category_access": {"type": "all"},
+              "discount_rules": [], "is_group_for_guests": False, **data,
+              "date_created": stamp, "date_modified": stamp}
+    gid = emu.store.next_id("customer_groups")
+    emu.store.conn.execute("INSERT INTO customer_groups(id, data) VALUES(?,?)",
+                           (gid, dumps(record)))
+    return Response(200, group_view(gid, record))
+
+
+def put_group(emu: Emulator, req: Request) -> Response:
+    gid = req.params["customer_group_id"]
+    record = emu.store.get_json("customer_groups", gid)
+    if record is None:
+        raise v2_not_found()
+    data = _group_body(req.json(), creating=False)
+    if "name" in data:
+        _name_taken(emu, data["name"], gid)
+    record.update(data, date_modified=clock.rfc2822(clock.now()))
+    emu.store.conn.execute("UPDATE customer_groups SET data=? WHERE id=?", (dumps(record), gid))
+    return Response(200, group_view(gid, record))

@@ -99,6 +99,12 @@ def can_upload(user: Any) -> bool:
     return can_run(user)
 
 
+def can_link_customers(user: Any) -> bool:
+    """Create or link a POS customer on BigCommerce (a write online, like an upload): the
+    sync-operator role, who may also see customers."""
+    return can_upload(user) and bool(user.has_perm("orders.view_customer"))
+
+
 def can_preview(user: Any) -> bool:
     """See what an upload would change: whoever may upload or edit catalog items."""
     return can_upload(user) or bool(user.has_perm("catalog.change_item"))

@@ -4,7 +4,7 @@ from django.views.generic import RedirectView
 from grids.views import grid_urls
 
 from .pos_grids import PosItemDetailsGrid, PosItemsGrid
-from .views import lc, pos, push, settings, webhooks
+from .views import customers, lc, pos, push, settings, webhooks
 
 app_name = "bcsync"
 
@@ -33,4 +33,6 @@ urlpatterns = [
     path("pos/items/<int:item_id>/bigcommerce/", push.pos_open_in_bigcommerce_view,
          name="pos_open_in_bigcommerce"),
     path("items/<int:item_id>/upload/", push.item_upload_view, name="item_upload"),
+    path("customers/<int:customer_id>/bigcommerce/", customers.customer_bigcommerce_view,
+         name="customer_bigcommerce"),
 ]

@@ -67,6 +67,8 @@ PAGE = 250
 Beat = Callable[[], None]
 # Ids per `id:in` query when confirming that unseen rows are really gone.
 CONFIRM_CHUNK = 100
+# A customer's addresses come with it (no extra request): imports make POS addresses of them.
+CUSTOMER_INCLUDE = ("addresses",)
 # Products per request when their stock is read again after orders (the page limit, so
 # each chunk is one request).
 STOCK_CHUNK = 250
@@ -182,15 +184,16 @@ def write_customers(p: Pass | None, *, store_hash: str, tally: Tally, items: lis
 
 def pull_customers(p: Pass, *, full: bool, since: datetime | None) -> None:
     filters = {"date_modified:min": since} if since is not None else None
-    for page in prefetched(p.client.iter_customer_pages(filters=filters, limit=PAGE),
-                           idle=p.alive):
+    pages = p.client.iter_customer_pages(filters=filters, include=CUSTOMER_INCLUDE, limit=PAGE)
+    for page in prefetched(pages, idle=p.alive):
         write_customers(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full,
                         beat=p.beat_for(page))
         p.report()
     if full:
         unseen = ids_not_seen_since(LcCustomer, store_hash=p.store_hash, since=p.started_at)
         for chunk in _chunks(unseen, CONFIRM_CHUNK):
-            for page in p.client.iter_customer_pages(filters={"id:in": chunk}, limit=PAGE):
+            for page in p.client.iter_customer_pages(filters={"id:in": chunk},
+                                                     include=CUSTOMER_INCLUDE, limit=PAGE):
                 write_customers(p, store_hash=p.store_hash, tally=p.tally, items=page.items,
                                 full=True)
         _sweep(p, LcCustomer)

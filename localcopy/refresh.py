@@ -20,7 +20,7 @@ from .claims import rows_moved
 from .datasets import resource_spec
 from .models import LcRun
 from .parsing import parse_brand, parse_category
-from .pulls import write_customers, write_orders, write_products
+from .pulls import CUSTOMER_INCLUDE, write_customers, write_orders, write_products
 from .runs import RunSummary, Tally
 from .writers import delete_ids, upsert, usable
 
@@ -39,7 +39,8 @@ def _fetch(client: BigCommerceClient, resource: str, bc_id: int) -> dict[str, An
     elif resource == "brand":
         pages = client.iter_brand_pages({"id:in": [bc_id]})
     else:
-        pages = client.iter_customer_pages(filters={"id:in": [bc_id]})
+        pages = client.iter_customer_pages(filters={"id:in": [bc_id]},
+                                           include=CUSTOMER_INCLUDE)
     for page in pages:
         for item in page.items:
             key = item.get("category_id", item.get("id")) if isinstance(item, dict) else None

@@ -1,7 +1,8 @@
-"""bcsync's own records: store connections and switches; push's policies, links, outbox,
-jobs, history and notifications."""
+"""bcsync's own records: store connections and switches; customer and price level links;
+push's policies, links, outbox, jobs, history and notifications."""
 
 from .connections import StoreConnection, SyncSettings, WorkerHeartbeat
+from .customers import CustomerSync, PriceLevelSync
 
 # Migrations name these defaults by their old path, bcsync.models.<name>.
 from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
@@ -23,11 +24,13 @@ from .push import (
 __all__ = [
     "DEFAULT_POLICY",
     "MANUAL_ONLY_FIELDS",
+    "CustomerSync",
     "DepartmentCategory",
     "FieldPolicy",
     "ItemSync",
     "Notification",
     "Policy",
+    "PriceLevelSync",
     "PushRequest",
     "StoreConnection",
     "SyncEvent",

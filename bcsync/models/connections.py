@@ -118,6 +118,11 @@ class StoreConnection(models.Model):
         validators=[RegexValidator(r"^[A-Za-z0-9]*$", "Letters and digits only.")],
         help_text="Prefix for codes of records imported from this store (e.g. BC123).",
     )
+    b2b_enabled = models.BooleanField(
+        "B2B", default=False,
+        help_text="Price levels and BigCommerce customer groups kept in step, both ways; "
+                  "customers land in their price level's group.",
+    )
     webhook_secret = SecretField(
         max_length=100, default=_new_webhook_secret,
         help_text="Sent by BigCommerce in a custom header with every webhook.",

@@ -2,3 +2,4 @@
 section module is imported here too."""
 
 from . import categories, connection, locations, matching, policies, switches  # noqa: F401
+from .customers import CustomersSection  # noqa: F401  registers on import

@@ -176,6 +176,26 @@ def test_it_reads_and_updates_orders(mocked, client):
     assert client.count_orders() == 3
 
 
+def test_it_creates_reads_and_updates_customer_groups(mocked, client):
+    rule = {"type": "all", "method": "percent", "amount": "15.0000"}
+    mocked.post(f"{BASE}/v2/customer_groups", json={"id": 4, "name": "Trade",
+                                                    "discount_rules": [rule]})
+    mocked.put(f"{BASE}/v2/customer_groups/4", json={"id": 4, "name": "Trade",
+                                                     "discount_rules": []})
+    mocked.get(f"{BASE}/v2/customer_groups/4", json={"id": 4, "name": "Trade"})
+
+    assert client.create_customer_group({"name": "Trade", "discount_rules": [rule]})["id"] == 4
+    assert json.loads(mocked.calls[0].request.body)["discount_rules"] == [rule]
+    assert client.update_customer_group(4, {"discount_rules": []})["discount_rules"] == []
+    assert json.loads(mocked.calls[1].request.body) == {"discount_rules": []}
+    assert client.get_customer_group(4)["name"] == "Trade"
+
+
+def test_a_customer_group_needs_a_name(client):
+    with pytest.raises(ValueError, match="name"):
+        client.create_customer_group({"discount_rules": []})
+
+
 def test_it_reads_shipping_zones_and_methods(mocked, client):
     mocked.get(f"{BASE}/v2/shipping/zones", json=[{"id": 1, "name": "Domestic"}])
     mocked.get(f"{BASE}/v2/shipping/zones/1/methods", json=[{"id": 2, "type": "flatrate"}])

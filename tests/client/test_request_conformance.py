@@ -104,6 +104,12 @@ def exercise(client: BigCommerceClient) -> None:
     client.create_customers([{"first_name": "Ada", "last_name": "Lovelace",
                               "email": f"ada{datetime.now(UTC).timestamp()}@example.com"}])
     list(client.iter_customer_groups())
+    group = client.create_customer_group({
+        "name": f"Trade {datetime.now(UTC).timestamp()}",
+        "discount_rules": [{"type": "all", "method": "percent", "amount": "15.0000"}]})
+    client.update_customer_group(group["id"], {"discount_rules": [
+        {"type": "all", "method": "percent", "amount": "0.0000"}]})
+    client.get_customer_group(group["id"])
     next(client.iter_location_pages())
     next(client.iter_inventory_item_pages(location_id=1), None)
     client.adjust_inventory_absolute([{"location_id": 1, "product_id": ids[0], "quantity": 5}],

@@ -108,3 +108,46 @@ def test_addresses(api):
                       params={"id:in": address["id"]}).status_code == 204
     assert api.get("/v3/customers/addresses", params={"customer_id:in": cid}).json()[
         "data"] == []
+
+
+def test_customer_group_create_and_update_with_discount_rules(api):
+    name = f"Trade {time.time_ns()}"
+    r = api.post("/v2/customer_groups", json={
+        "name": name, "discount_rules": [{"type": "all", "method": "percent", "amount": 12.5}]})
+    assert r.status_code == 200, r.text
+    group = r.json()
+    assert group["name"] == name
+    assert group["discount_rules"] == [{"type": "all", "method": "percent", "amount": "12.5000"}]
+    assert api.get(f"/v2/customer_groups/{group['id']}").json()["discount_rules"] == \
+        group["discount_rules"]
+    r = api.put(f"/v2/customer_groups/{group['id']}", json={
+        "discount_rules": [{"type": "all", "method": "percent", "amount": "20"}]})
+    assert r.status_code == 200
+    assert r.json()["discount_rules"][0]["amount"] == "20.0000"
+    assert r.json()["name"] == name
+    price_list = api.put(f"/v2/customer_groups/{group['id']}", json={
+        "discount_rules": [{"type": "price_list", "price_list_id": 3}]})
+    assert price_list.json()["discount_rules"] == [{"type": "price_list", "price_list_id": 3}]
+
+
+@pytest.mark.parametrize("body, named", [
+    ({}, "name"),
+    ({"name": ""}, "name"),
+    ({"name": "X", "discount_rules": [{"type": "category", "method": "percent",
+                                       "amount": "5"}]}, "discount_rules.0.category_id"),
+    ({"name": "X", "discount_rules": [{"type": "all", "amount": "lots"}]},
+     "discount_rules.0.amount"),
+    ({"name": "X", "discount_rules": [{"type": "bogus"}]}, "discount_rules.0.type"),
+    ({"name": "X", "discount_rules": [{"type": "all"}, {"type": "all"}]}, "'all'"),
+    ({"name": "X", "discount_rules": [{"type": "price_list", "price_list_id": 1},
+                                      {"type": "all"}]}, "price_list"),
+    ({"name": "Wholesale"}, "already exists"),
+])
+def test_customer_group_writes_refuse_what_the_spec_does_not_allow(api, body, named):
+    r = api.post("/v2/customer_groups", json=body)
+    assert r.status_code == 400
+    assert named in r.json()[0]["message"]
+
+
+def test_customer_group_put_of_an_unknown_group_is_404(api):
+    assert api.put("/v2/customer_groups/999999", json={"name": "Nope"}).status_code == 404
