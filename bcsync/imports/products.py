@@ -509,6 +509,12 @@ def _import_one(ctx: _Context, report: ImportReport, lc: LcProduct, result: Prod
                 ) -> None:
     """One product in its own transaction, every SKU checked against the database."""
     ctx.all_known = False
+    linked = (ItemSync.objects.filter(connection=ctx.connection, bc_product_id=lc.bc_id)
+              .select_related("item").first())
+    if linked is not None:  # another import (a second click, a worker) got there first
+        result.outcome, result.item_id, result.sku = LINKED, linked.item_id, linked.item.sku
+        result.message, result.notes = "already linked", []
+        return
     snap = ctx.snapshot()
     try:
         with transaction.atomic():
