@@ -15,3 +15,9 @@ class BcsyncConfig(AppConfig):
     def ready(self) -> None:
         # After every app's permissions exist (post_migrate runs per app; the last run wins).
         post_migrate.connect(_ensure_roles, dispatch_uid="bcsync.roles")
+        # A POS edit, by any path that saves through the ORM, marks the item for push.
+        from .push.outbox import outbox_signals_connect
+
+        outbox_signals_connect()
+        # The tasks module hands the outbox its early-pass kick (see outbox_kick_set).
+        from . import tasks  # noqa: F401

@@ -35,7 +35,9 @@ from .lc_jobs import (
     lc_sweep_run,
     lc_sync_all,
 )
+from .push.background import push_pass_all
 from .push.jobs import upload_job_run, upload_jobs_sweep
+from .push.outbox import KICK_DELAY_SECONDS, outbox_kick_set
 from .webhook_registration import webhooks_register_run
 
 MINUTE = 60
@@ -198,6 +200,29 @@ def upload_job_task(job_id: int) -> str:
 
 def upload_job_enqueue(*, job_id: int) -> None:
     _on_commit(upload_job_task, job_id=job_id)
+
+
+# ---- the background push -------------------------------------------------------------------
+
+
+@shared_task(name="bcsync.tasks.push_pass_task", ignore_result=True,
+             soft_time_limit=15 * MINUTE, time_limit=16 * MINUTE)
+def push_pass_task() -> list[str]:
+    # No retry: each item's failure is kept on its request with a backoff, and beat's next
+    # pass (a minute away) is the retry.
+    return [summary.line() for summary in push_pass_all()]
+
+
+def push_pass_enqueue(*, countdown: float = 0) -> None:
+    transaction.on_commit(partial(push_pass_task.apply_async, countdown=countdown))
+
+
+def _push_kick() -> None:
+    # Called by the outbox once marks are committed: a pass soon, not at the next minute.
+    push_pass_task.apply_async(countdown=KICK_DELAY_SECONDS)
+
+
+outbox_kick_set(_push_kick)
 
 
 # ---- import --------------------------------------------------------------------------------

@@ -24,16 +24,15 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench import sized_databases  # noqa: E402  (after the path is set)
 
 LEVELS = 20
 
@@ -72,14 +71,6 @@ def load(size: int) -> None:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
-def use_database(name: str) -> None:
-    from django.db import connections
-
-    connection = connections["default"]
-    connection.close()
-    connection.settings_dict["NAME"] = name
-
-
 def child(args: argparse.Namespace) -> None:
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["DEBUG"] = "false"
@@ -112,7 +103,7 @@ def child(args: argparse.Namespace) -> None:
     plans: dict[int, list[tuple[str, dict[str, str]]]] = {}
     url = reverse("admin:orders_customer_changelist")
     for size, name in databases.items():
-        use_database(name)
+        sized_databases.use_database(name)
         call_command("migrate", verbosity=0)
         t0 = time.perf_counter()
         load(size)
@@ -134,7 +125,7 @@ def child(args: argparse.Namespace) -> None:
     counts: dict[tuple[int, str], int] = {}
     for round_no in range(args.rounds + 1):  # one warm-up round
         for size in sizes:
-            use_database(databases[size])
+            sized_databases.use_database(databases[size])
             clients[size].get(url, {"q": "warm"})  # connect outside the timing
             for label, query in plans[size]:
                 queries["n"] = 0
@@ -154,42 +145,10 @@ def child(args: argparse.Namespace) -> None:
     connection.close()
 
 
-def pg_admin(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{url}/postgres", autocommit=True) as conn:
-        conn.execute(statement)
-
-
 def run_backend(backend: str, sizes: list[int], args: argparse.Namespace) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
-    with tempfile.TemporaryDirectory(prefix="bench-customers-") as workdir:
-        env["BCSYNC_VAR_DIR"] = workdir
-        created: list[str] = []
-        if backend == "sqlite":
-            databases = {str(n): str(Path(workdir) / f"customers-{n}.sqlite3") for n in sizes}
-            env["DATABASE_URL"] = f"sqlite:///{databases[str(sizes[0])]}"
-        else:
-            tag = uuid.uuid4().hex[:8]
-            databases = {str(n): f"bcsync_bench_customers_{tag}_{n}" for n in sizes}
-            for name in databases.values():
-                pg_admin(args.pg_url, f'CREATE DATABASE "{name}"')
-                created.append(name)
-            env["DATABASE_URL"] = f"{args.pg_url}/{databases[str(sizes[0])]}"
-        try:
-            completed = subprocess.run(
-                [sys.executable, __file__, "--child", "--backend", backend,
-                 "--databases", json.dumps(databases), "--rounds", str(args.rounds)],
-                env=env, cwd=ROOT, capture_output=True, text=True, check=False,
-            )
-            sys.stderr.write(completed.stderr[-4000:])
-            if completed.returncode:
-                raise SystemExit(f"{backend} child failed ({completed.returncode})")
-            return json.loads(completed.stdout.strip().splitlines()[-1])
-        finally:
-            for name in created:
-                pg_admin(args.pg_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return sized_databases.run_backend(
+        script=__file__, label="customers", backend=backend, sizes=sizes, pg_url=args.pg_url,
+        child_args=["--rounds", str(args.rounds)])
 
 
 def main() -> None:

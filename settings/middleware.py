@@ -1,25 +1,26 @@
-"""Refuse request parameters holding a NUL character, for every page at once.
+"""Refuse query parameters holding a NUL character, for every page at once.
 
 No field of this project can store NUL, PostgreSQL refuses any query that carries one (a 500
-wherever a parameter reaches a filter: grid filters, the grids' store choice, the admin's
-search) and no browser form sends one. Django's form fields refuse NUL already; this covers
-the parameters that are read without a form.
+wherever a query parameter reaches a filter: the grids' store choice and filters, the admin's
+search and list filters) and no browser sends one. Form fields refuse NUL on their own
+(Django's CharField), so a form posted with one still gets its error next to the field.
+The answer has the grids' error shape: the parameter's name, and a message starting with it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 NUL = "\x00"
 
 
-def _nul_parameter(request: HttpRequest) -> str | None:
-    for params in (request.GET, request.POST):
-        for key, values in params.lists():
-            if NUL in key or any(NUL in value for value in values if isinstance(value, str)):
-                return key.replace(NUL, "\\x00")
+def nul_parameter(request: HttpRequest) -> str | None:
+    """The name of the first query parameter whose name or value holds NUL, printable."""
+    for key, values in request.GET.lists():
+        if NUL in key or any(NUL in value for value in values):
+            return key.replace(NUL, "\\x00")
     return None
 
 
@@ -28,9 +29,9 @@ class RefuseNulParametersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        name = _nul_parameter(request)
+        name = nul_parameter(request)
         if name is not None:
-            return HttpResponseBadRequest(
-                f"The parameter {name!r} contains a NUL character, which no field accepts.",
-                content_type="text/plain; charset=utf-8")
+            return JsonResponse(
+                {"param": name, "error": f"{name} must not contain a NUL character."},
+                status=400)
         return self.get_response(request)

@@ -196,7 +196,7 @@ CELERY_TASK_DEFAULT_QUEUE = QUEUE_REALTIME
 CELERY_TASK_ROUTES = {
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_BULK} for name in (
         "lc_reload_task", "lc_sync_task", "lc_reconcile_task", "lc_delete_task",
-        "lc_runs_prune_task", "upload_job_task", "import_job_task")},
+        "lc_runs_prune_task", "upload_job_task", "push_pass_task", "import_job_task")},
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_REALTIME} for name in (
         "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task")},
 }
@@ -224,6 +224,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Send again what a killed worker or a lost message left undone; abandon dead passes.
     "lc-sweep": {
         "task": "bcsync.tasks.lc_sweep_task",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 60},
+    },
+    # The background push: drain the outbox of POS edits (a no-op while the Web switch is
+    # off). Edits also send a pass a few seconds after they commit.
+    "push-pass": {
+        "task": "bcsync.tasks.push_pass_task",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 60},
     },

@@ -64,6 +64,7 @@ from ..models import (
     VariantSync,
 )
 from ..push.fields import bc_values, bc_variant_values, pos_values, variant_values
+from ..push.outbox import outbox_mark
 from ..push.policies import policies_for
 from .mappings import mapping_apply, mapping_rows
 from .settings import default_department, default_location, default_vendor, import_settings_for
@@ -332,6 +333,9 @@ def _link_existing(ctx: _Context, lc: LcProduct, item: Item, result: ProductResu
                 defaults={"bc_variant_id": lv.bc_id,
                           "pushed": bc_variant_values(lv.raw, product=lc.raw),
                           "pushed_at": now})
+    # The POS item keeps its values; where they differ from what is online (the `pushed`
+    # memory above), the background push decides by the policies, like any edit.
+    outbox_mark(item_ids=[item.pk])
     result.outcome, result.item_id, result.sku = LINKED, item.pk, item.sku
     result.message = "an item with this SKU already existed"
     SyncEvent.objects.create(
@@ -438,7 +442,8 @@ def _build(ctx: _Context, lc: LcProduct, result: ProductResult) -> _Built:
 
 def _write(ctx: _Context, report: ImportReport, batch: list[_Built]) -> None:
     """Write built products (inside the caller's transaction): a few bulk inserts per table
-    for the whole batch."""
+    for the whole batch. No outbox mark: an imported item is in step by construction
+    (`pushed` is its own values), and a pull's write must never queue a push back."""
     if not batch:
         return
     now = timezone.now()

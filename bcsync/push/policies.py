@@ -51,7 +51,15 @@ def policies_set(*, connection: StoreConnection, changes: Mapping[str, str]) -> 
               if (problem := policy_problem(field, policy))}
     if errors:
         raise ValidationError(errors)
+    before = policies_for(connection=connection)
     for field, policy in changes.items():
         FieldPolicy.objects.update_or_create(connection=connection, field=field,
                                              defaults={"policy": policy})
+    if any(p == Policy.ON and before[f] != Policy.ON for f, p in changes.items()):
+        # A field turned On: values no edit will mark may now differ from what was pushed.
+        # Every linked item is marked; the pass sends only what differs.
+        from .outbox import outbox_mark_store
+
+        connection_id = connection.pk
+        transaction.on_commit(lambda: outbox_mark_store(connection_id=connection_id))
     return policies_for(connection=connection)

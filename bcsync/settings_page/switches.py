@@ -15,6 +15,8 @@ from localcopy.models import LcStatus
 
 from ..lc_requests import sync_switches_set
 from ..models import StoreConnection, SyncEvent, SyncJob, SyncSettings
+from ..push.background import push_status
+from ..push.switches import product_sync_set
 from ..roles import can_switch
 from .sections import Saved, SettingsSection, register
 
@@ -49,12 +51,9 @@ class ProductSyncSection(SettingsSection):
     def save(self, *, connection: StoreConnection, form: forms.BaseForm | None, user: Any,
              action: str = "save") -> Saved | None:
         assert form is not None
-        settings = SyncSettings.load()
-        settings.product_sync_enabled = form.cleaned_data["product_sync_enabled"]
-        settings.save(update_fields=["product_sync_enabled", "updated_at"])
-        connection.item_sync_enforcement = form.cleaned_data["item_sync_enforcement"]
-        connection.save(update_fields=["item_sync_enforcement", "updated_at"])
-        return Saved("Saved Product Sync and Item Sync Enforcement.")
+        marked = product_sync_set(connection=connection, **form.cleaned_data)
+        due = f" {marked} linked items are due for the background push." if marked else ""
+        return Saved(f"Saved Product Sync and Item Sync Enforcement.{due}")
 
 
 @dataclass(frozen=True)
@@ -65,18 +64,21 @@ class LastRun:
 
 
 def background_last_runs(*, connection: StoreConnection) -> list[LastRun]:
-    """When each background job last ran for this store, None for never. The background
-    push is read from what it leaves behind: the last history entry a job (not a person)
-    wrote, and the last upload or import job a person started."""
+    """When each background job last ran for this store, None for never: the LC's passes,
+    the background push's last pass (with what waits in its outbox) and the last item it
+    pushed, and the last upload or import job a person started."""
     lc = LcStatus.objects.filter(store_hash=connection.store_hash).aggregate(
         incremental=Max("last_incremental_at"), full=Max("last_full_reload_at"))
     pushed = (SyncEvent.objects.filter(connection=connection, user__isnull=True)
               .exclude(job="").order_by("-at").values_list("at", "job").first())
+    push = push_status(connection=connection)
     job = (SyncJob.objects.filter(connection=connection).exclude(started_at=None)
            .order_by("-started_at").first())
     return [
         LastRun("LC incremental pass", lc["incremental"]),
         LastRun("LC Full Reload", lc["full"]),
+        LastRun("Background push pass", push.last_pass_at,
+                f"{push.waiting} waiting, {push.failing} failing" if push.waiting else ""),
         LastRun("Background push (last item pushed)", pushed[0] if pushed else None,
                 pushed[1] if pushed else ""),
         LastRun("Upload / import job", job.finished_at or job.started_at if job else None,

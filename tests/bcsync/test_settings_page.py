@@ -21,11 +21,15 @@ from bcsync.connections import connection_upsert
 from bcsync.models import (
     DepartmentCategory,
     FieldPolicy,
+    ItemSync,
+    PushRequest,
     StoreConnection,
     SyncEvent,
     SyncField,
     SyncSettings,
+    WorkerHeartbeat,
 )
+from bcsync.push.background import heartbeat_name
 from bcsync.push.policies import policies_for, policy_problem
 from bcsync.settings_page import sections as registry
 from catalog.models import Department, Location
@@ -427,16 +431,36 @@ def last_runs(page: str) -> str:
 def test_each_background_job_shows_never_until_it_ran(dave, store, item):
     client = client_for(dave)
     table = last_runs(client.get(url(store)).content.decode())
-    assert table.count("never") == 4
+    assert table.count("never") == 5
     ran = timezone.now() - timedelta(hours=2)
     LcStatus.objects.create(store_hash="abc123", dataset="products",
                             last_incremental_at=ran, last_full_reload_at=ran)
     SyncEvent.objects.create(connection=store, item=item, label="TEE001", at=ran,
                              job="background push", action=SyncEvent.Action.UPDATED)
+    WorkerHeartbeat.objects.create(name=heartbeat_name(store), last_seen=ran)
     table = last_runs(client.get(url(store)).content.decode())
     assert table.count("never") == 1  # no upload or import job yet
-    assert table.count(f'datetime="{timezone.localtime(ran).isoformat()}"') == 3
+    assert table.count(f'datetime="{timezone.localtime(ran).isoformat()}"') == 4
     assert "background push" in table
+
+
+def test_product_sync_back_on_marks_the_linked_items_for_the_background_push(dave, store,
+                                                                              item):
+    ItemSync.objects.create(connection=store, item=item, bc_product_id=77,
+                            linked_by=ItemSync.LinkedBy.SKU, linked_at=timezone.now())
+    client = client_for(dave)
+    client.post(url(store), {"section": "product_sync"})  # Product Sync off
+    PushRequest.objects.all().delete()
+    response = client.post(url(store), {"section": "product_sync",
+                                        "product_sync-product_sync_enabled": "on"})
+    assert flashed(response)[-1] == ("Saved Product Sync and Item Sync Enforcement. 1 linked "
+                                     "items are due for the background push.")
+    assert list(PushRequest.objects.values_list("item__sku", flat=True)) == ["TEE001"]
+    # Saving it on again changes nothing, so marks nothing.
+    PushRequest.objects.all().delete()
+    client.post(url(store), {"section": "product_sync",
+                             "product_sync-product_sync_enabled": "on"})
+    assert not PushRequest.objects.exists()
 
 
 # ---- hostile bodies ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from bcsync.models import (
     ItemNumberSource,
     ItemSync,
     Policy,
+    PushRequest,
     SyncField,
     VariantSync,
 )
@@ -73,15 +74,22 @@ def test_importing_twice_links_never_duplicates(connection, lc):
     assert unlinked_product_ids(connection=connection) == []
 
 
-def test_an_unlinked_item_with_the_same_sku_is_linked(connection, lc, department, vendor):
+def test_an_unlinked_item_with_the_same_sku_is_linked(connection, lc, department, vendor,
+                                                      django_capture_on_commit_callbacks):
     lc()
-    first = _ids(connection)[0]
+    ids = _ids(connection)
+    first = ids[0]
     mine = Item.objects.create(sku="SKU000001", name="Ours", department=department,
                                vendor=vendor)
-    report = products_import(connection=connection, bc_product_ids=[first])
+    with django_capture_on_commit_callbacks(execute=True):
+        report = products_import(connection=connection, bc_product_ids=[first])
+        created = products_import(connection=connection, bc_product_ids=ids[1:])
+    # the linked item's own values go up by the policies; an imported one is in step
+    assert set(PushRequest.objects.values_list("item_id", flat=True)) == {mine.pk}
+    assert created.counts == {"created": 2}
     assert report.counts == {"linked": 1}
     assert report.results[0].item_id == mine.pk
-    assert Item.objects.count() == 1
+    assert Item.objects.count() == 3  # ours, linked, and the two others created
     assert ItemSync.objects.get(item=mine).bc_product_id == first
     mine.refresh_from_db()
     assert mine.name == "Ours"  # linking changes nothing in the POS
