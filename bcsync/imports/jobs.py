@@ -73,7 +73,8 @@ def carriers_hook(*, connection: StoreConnection) -> dict[str, Any]:
     except ImportError:
         return {"note": CARRIERS_MISSING}
     result = carriers_import(connection=connection)
-    return {"result": str(result)}
+    return {"line": result.line(), "counts": dict(result.counts),
+            "failed": [r.line() for r in result.of("failed")][:50]}
 
 
 def _claim(job_id: int) -> str | None:

@@ -46,8 +46,9 @@ class Command(BaseCommand):
         report = import_settings_for(connection=connection).initial_report
         for line in report.get("problems", []):
             self.stderr.write(f"  {line}")
-        if note := report.get("carriers", {}).get("note"):
-            self.stderr.write(f"  {note}")
+        carriers = report.get("carriers", {})
+        if line := carriers.get("note") or carriers.get("line"):
+            self.stderr.write(f"  carriers: {line}")
         c = done.counts
         self.stdout.write(
             f"{done.done} products: {c.get('created', 0)} created, {c.get('linked', 0)} linked, "

@@ -63,7 +63,9 @@ def test_the_initial_dataset_imports_stock_once_skipping_zero(connection, lc, ap
     assert job.counts["created"] == 5
     settings = ImportSettings.objects.get(connection=connection)
     assert settings.initial_state == "done" and settings.initial_by == alice
-    assert settings.initial_report["carriers"] == {"note": CARRIERS_MISSING}
+    carriers = settings.initial_report["carriers"]
+    # the note until the customers/carriers import is merged, then its report line
+    assert carriers == {"note": CARRIERS_MISSING} or {"line", "counts"} <= set(carriers)
     levels = StockLevel.objects.filter(location=connection.pos_location)
     assert levels.filter(item__sku="STK1", on_hand=5).exists()
     assert not levels.filter(item__sku="OUT1").exists()
