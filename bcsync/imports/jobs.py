@@ -25,7 +25,14 @@ from localcopy.models import LcProduct
 from ..models import StoreConnection, SyncJob
 from ..push.jobs import QUEUED_LOST_AFTER, ClaimLost
 from .products import ImportReport, products_import
-from .settings import initial_abort, initial_claim, initial_finish
+from .settings import (
+    InitialDatasetRefused,
+    default_location,
+    import_settings_for,
+    initial_abort,
+    initial_claim,
+    initial_finish,
+)
 
 logger = logging.getLogger("bcsync.imports")
 
@@ -54,8 +61,16 @@ def initial_dataset_request(*, connection: StoreConnection, user: Any, enqueue: 
     runs it (the command)."""
     from ..tasks import import_job_enqueue
 
-    initial_claim(connection=connection, user=user)
+    # Refused before the claim: a run over an empty LC, or with nowhere to put stock, would
+    # use up the only run for nothing.
     total = LcProduct.objects.filter(store_hash=connection.store_hash).count()
+    if not total:
+        raise InitialDatasetRefused("The local copy has no products of this store yet: run a "
+                                    "Full Reload of products first.")
+    if default_location(import_settings_for(connection=connection)) is None:
+        raise InitialDatasetRefused("No location to put the imported stock at: choose the "
+                                    "default location (or the store's POS location) first.")
+    initial_claim(connection=connection, user=user)
     job = SyncJob.objects.create(
         connection=connection, kind=SyncJob.Kind.IMPORT,
         requested_by=user if getattr(user, "pk", None) else None,

@@ -111,3 +111,17 @@ def test_an_import_job_is_claimed_once_and_a_dead_one_is_sent_again(connection):
     assert import_jobs_sweep() == [job.pk]
     job.refresh_from_db()
     assert (job.state, job.run_token) == ("queued", "")
+
+
+@pytest.mark.django_db
+def test_the_initial_dataset_is_not_used_up_on_an_empty_lc_or_without_a_location(
+        connection, lc, alice):
+    with pytest.raises(InitialDatasetRefused, match="Full Reload of products"):
+        initial_dataset_request(connection=connection, user=alice)
+    lc()
+    connection.pos_location = None
+    connection.save()
+    with pytest.raises(InitialDatasetRefused, match="default location"):
+        initial_dataset_request(connection=connection, user=alice)
+    assert import_settings_for(connection=connection).initial_state == "not_run"
+    assert not SyncJob.objects.exists()

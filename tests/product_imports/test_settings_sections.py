@@ -63,8 +63,13 @@ def test_bob_may_not_change_them(bob, connection):
     assert response.status_code == 403
 
 
-def test_the_initial_dataset_starts_once_and_dave_enables_it_again(dave, connection):
+def test_the_initial_dataset_starts_once_and_dave_enables_it_again(dave, connection, lc):
     client = client_for(dave)
+    response = client.post(url(connection), {"section": "initial_dataset",
+                                             "action": "initial_run"})
+    assert any("Full Reload of products first" in m.message
+               for m in get_messages(response.wsgi_request))
+    lc()
     run = {"section": "initial_dataset", "action": "initial_run"}
     assert client.post(url(connection), run).status_code == 302
     assert SyncJob.objects.filter(kind="import", params__initial=True).count() == 1
