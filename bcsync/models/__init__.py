@@ -6,6 +6,7 @@ from .customers import CustomerSync, PriceLevelSync
 
 # Migrations name these defaults by their old path, bcsync.models.<name>.
 from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
+from .imports import FieldMapping, ImportSettings, ItemNumberSource
 from .push import (
     DEFAULT_POLICY,
     MANUAL_ONLY_FIELDS,
@@ -26,7 +27,10 @@ __all__ = [
     "MANUAL_ONLY_FIELDS",
     "CustomerSync",
     "DepartmentCategory",
+    "FieldMapping",
     "FieldPolicy",
+    "ImportSettings",
+    "ItemNumberSource",
     "ItemSync",
     "Notification",
     "Policy",

@@ -1,5 +1,13 @@
 """The page's own sections; importing a module registers its sections. A later feature's
 section module is imported here too."""
 
-from . import categories, connection, locations, matching, policies, switches  # noqa: F401
-from .customers import CustomersSection  # noqa: F401  registers on import
+from . import (  # noqa: F401  importing a module registers its sections
+    categories,
+    connection,
+    customers,
+    imports,
+    locations,
+    matching,
+    policies,
+    switches,
+)
