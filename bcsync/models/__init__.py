@@ -5,6 +5,7 @@ from .connections import StoreConnection, SyncSettings, WorkerHeartbeat
 
 # Migrations name these defaults by their old path, bcsync.models.<name>.
 from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
+from .imports import FieldMapping, ImportSettings, ItemNumberSource
 from .push import (
     DEFAULT_POLICY,
     MANUAL_ONLY_FIELDS,
@@ -24,7 +25,10 @@ __all__ = [
     "DEFAULT_POLICY",
     "MANUAL_ONLY_FIELDS",
     "DepartmentCategory",
+    "FieldMapping",
     "FieldPolicy",
+    "ImportSettings",
+    "ItemNumberSource",
     "ItemSync",
     "Notification",
     "Policy",

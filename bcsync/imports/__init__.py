@@ -1,0 +1,1 @@
+"""Imports from BigCommerce into the POS, read from the local copy (LC) only."""
