@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 
 from localcopy.models import LcProduct
 
-from .models import ItemSync, StoreConnection
+from .models import ImportSettings, ItemSync, StoreConnection
 
-# Named mappings are not in yet: every import uses the built-in one.
+# The built-in mapping, used when the store's import settings name none.
 AUTOMATIC_MAPPING = "Automatic"
 
 
@@ -43,9 +43,14 @@ class ImportSummary:
 
 def import_summary(*, connection: StoreConnection, products: QuerySet[LcProduct]
                    ) -> ImportSummary:
-    """Count the selection and its linked products (two indexed counts, however many)."""
+    """Count the selection and its linked products (two indexed counts, however many).
+    Reads the import settings without creating them: asking writes nothing."""
+    settings = (ImportSettings.objects.filter(connection=connection)
+                .select_related("product_mapping").first())
+    mapping = settings.product_mapping if settings else None
     linked = ItemSync.objects.filter(
         connection=connection, bc_product_id__isnull=False,
         bc_product_id__in=products.order_by().values("bc_id")).count()
     return ImportSummary(store=connection.description or connection.store_hash,
-                         products=products.count(), linked=linked, mapping=AUTOMATIC_MAPPING)
+                         products=products.count(), linked=linked,
+                         mapping=mapping.name if mapping else AUTOMATIC_MAPPING)

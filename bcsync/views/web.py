@@ -2,12 +2,11 @@
 Import Now's confirmation summary, the import itself (now for a few products, a bulk job
 with a progress bar for more), import progress, and the links to a product's POS item and
 to BigCommerce. Thin: each view checks the role rule, reads the selection and calls one
-service (`web_imports`, `imports.products`, `imports.jobs`)."""
+service (`web_imports`, `imports.products.products_import`, `imports.jobs`)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
@@ -28,6 +27,7 @@ from grids.errors import GridParamError
 from grids.views import grid_client_config, selection_from_request
 from localcopy.models import LcProduct
 
+from ..imports.products import products_import
 from ..models import ItemSync, StoreConnection, SyncJob
 from ..pos_grids import pos_connection
 from ..push.jobs import job_progress
@@ -118,26 +118,28 @@ def web_import_view(request: HttpRequest) -> JsonResponse:
         return chosen
     connection, rows = chosen
     assert connection is not None
-    ids = list(rows.order_by("pk").values_list("pk", flat=True))
-    if not ids:
+    bc_ids = list(rows.order_by("bc_id").values_list("bc_id", flat=True))
+    if not bc_ids:
         return _refuse("Nothing selected.", 400)
-    # The import service is another branch's (wt-import); imported here so the page works
-    # without it and says so.
-    try:
-        from ..imports.jobs import import_job_request
-        from ..imports.products import products_import
-    except ImportError:
-        return _refuse("The product import is not installed yet.", 501)
-    if len(ids) > IMPORT_NOW_MAX:
-        job = import_job_request(connection=connection, user=request.user, product_ids=ids)
-        return JsonResponse({"message": f"Import of {len(ids)} products queued as job "
+    if len(bc_ids) > IMPORT_NOW_MAX:
+        # Bulk import jobs are wt-import's, still being written: imported here so the page
+        # works without them and says so.
+        try:
+            from ..imports.jobs import import_job_request  # type: ignore[import-not-found]
+        except ImportError:
+            return _refuse(f"Bulk import is not available yet: select at most "
+                           f"{IMPORT_NOW_MAX} products.", 501)
+        job = import_job_request(connection=connection, user=request.user,
+                                 bc_product_ids=bc_ids)
+        return JsonResponse({"message": f"Import of {len(bc_ids)} products queued as job "
                                         f"#{job.pk}; its progress shows above the grid.",
                              "job": job_progress(job)})
-    summary: Any = products_import(connection=connection, product_ids=ids, user=request.user)
-    text = f"Import: {summary.line()}."
-    if summary.errors:
-        text += " " + " ".join(summary.errors[:3])
-    return JsonResponse({"message": text, "failed": summary.failed})
+    report = products_import(connection=connection, bc_product_ids=bc_ids, user=request.user)
+    text = f"Import: {report.line()}."
+    if report.failed:
+        text += " " + " ".join(r.line() for r in report.failed[:3])
+    return JsonResponse({"message": text, "counts": report.counts,
+                         "failed": len(report.failed)})
 
 
 @staff_member_required
