@@ -24,6 +24,7 @@ from localcopy.services import RunSummary
 
 from .client import BigCommerceError
 from .heartbeat import heartbeat_record
+from .imports.jobs import import_job_run, import_jobs_sweep
 from .lc_jobs import (
     ReloadWaiting,
     lc_delete_run,
@@ -156,6 +157,8 @@ def lc_sweep_task() -> str:
         lc_refresh_enqueue(connection_id=connection_id, resource=key.resource, bc_id=key.bc_id)
     for job_id in upload_jobs_sweep():
         upload_job_enqueue(job_id=job_id)
+    for job_id in import_jobs_sweep():
+        import_job_enqueue(job_id=job_id)
     return orders.sweep.line()
 
 
@@ -195,3 +198,19 @@ def upload_job_task(job_id: int) -> str:
 
 def upload_job_enqueue(*, job_id: int) -> None:
     _on_commit(upload_job_task, job_id=job_id)
+
+
+# ---- import --------------------------------------------------------------------------------
+
+
+@shared_task(name="bcsync.tasks.import_job_task", ignore_result=True,
+             soft_time_limit=60 * MINUTE, time_limit=61 * MINUTE)
+def import_job_task(job_id: int) -> str:
+    # No retry, as uploads: a product's failure is on the product, a killed job is swept
+    # back into the queue, and importing a product again links it, never duplicates.
+    job = import_job_run(job_id=job_id)
+    return f"import job {job_id}: {job.done if job else 'not claimed'}"
+
+
+def import_job_enqueue(*, job_id: int) -> None:
+    _on_commit(import_job_task, job_id=job_id)
