@@ -2,7 +2,8 @@
 Import Now's confirmation summary, the import itself (now for a few products, a bulk job
 with a progress bar for more), import progress, and the links to a product's POS item and
 to BigCommerce. Thin: each view checks the role rule, reads the selection and calls one
-service (`web_imports`, `imports.products.products_import`, `imports.jobs`)."""
+service (`web_imports`, `imports.products.products_import`,
+`imports.jobs.import_job_request`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from grids.errors import GridParamError
 from grids.views import grid_client_config, selection_from_request
 from localcopy.models import LcProduct
 
+from ..imports.jobs import import_job_request
 from ..imports.products import products_import
 from ..models import ItemSync, StoreConnection, SyncJob
 from ..pos_grids import pos_connection
@@ -122,13 +124,6 @@ def web_import_view(request: HttpRequest) -> JsonResponse:
     if not bc_ids:
         return _refuse("Nothing selected.", 400)
     if len(bc_ids) > IMPORT_NOW_MAX:
-        # Bulk import jobs are wt-import's, still being written: imported here so the page
-        # works without them and says so.
-        try:
-            from ..imports.jobs import import_job_request  # type: ignore[import-not-found]
-        except ImportError:
-            return _refuse(f"Bulk import is not available yet: select at most "
-                           f"{IMPORT_NOW_MAX} products.", 501)
         job = import_job_request(connection=connection, user=request.user,
                                  bc_product_ids=bc_ids)
         return JsonResponse({"message": f"Import of {len(bc_ids)} products queued as job "

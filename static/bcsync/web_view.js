@@ -8,6 +8,7 @@
     const productsEl = document.getElementById("web-products");
     if (!productsEl || !window.BcGrid) return;
     const products = BcGrid.fromElement(productsEl, {maxHeight: "60vh"});
+    productsGrid = products;
     const section = document.getElementById("web-details");
     const title = document.getElementById("web-details-product");
     let variants = null;
@@ -75,6 +76,8 @@
   // ---- bulk import progress --------------------------------------------------------------
 
   let timer = null;
+  let productsGrid = null;
+  let working = false;  // a job was queued or running at the last look
 
   async function pollJobs() {
     const section = document.getElementById("web-jobs");
@@ -104,9 +107,11 @@
       return li;
     }));
     section.hidden = !data.jobs.length;
-    if (data.jobs.some((j) => j.state === "queued" || j.state === "running")) {
-      timer = setTimeout(pollJobs, 2000);
-    }
+    const busy = data.jobs.some((j) => j.state === "queued" || j.state === "running");
+    // A job just finished: its rows are linked now.
+    if (working && !busy && productsGrid) productsGrid.reload();
+    working = busy;
+    if (busy) timer = setTimeout(pollJobs, 2000);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

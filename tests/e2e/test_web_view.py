@@ -1,7 +1,7 @@
 """The Web View in a real browser, against the emulator (the LC filled by a reload): a person
 hides a column, reloads and finds it hidden; asks to import a row, reads the confirmation,
 says Don't Import (nothing happens), asks again and says Import: the row turns linked, its
-POS item exists and the row's POS item link opens it."""
+POS item exists and the row's POS item link opens it; a bulk import shows its progress bar."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from playwright.sync_api import expect
 from bcemulator.process import EmulatorProcess
 from bcsync.client import BigCommerceClient
 from bcsync.connections import connection_upsert
-from bcsync.models import ItemSync, StoreConnection
+from bcsync.imports.jobs import import_job_run
+from bcsync.models import ItemSync, StoreConnection, SyncJob
 from catalog.models import Item
 from grids.models import GridLayout
 from localcopy.models import LcProduct
 from tests.conftest import PASSWORD
-from tests.imports.conftest import lc_fill
+from tests.imports.conftest import lc_fill, product_post
+from tests.push.conftest import Api
 
 pytestmark = [pytest.mark.browser, pytest.mark.emulator,
               pytest.mark.django_db(transaction=True)]
@@ -120,4 +122,38 @@ def test_importing_a_row_after_confirming_links_it(live_server, page, artifacts,
     row.get_by_role("link", name=f"POS item {product.sku}").click()
     page.wait_for_url(f"**/admin/catalog/item/{item.pk}/change/")
     page.screenshot(path=str(artifacts / "web-view-imported.png"))
+    assert errors == []
+
+
+def test_a_bulk_import_shows_its_progress_bar(live_server, page, alice, emulator, shop,
+                                              queues):
+    http = Api(emulator)
+    for n in range(3):
+        product_post(http, name=f"Bulk web lamp {n}", sku=f"BULKWEB{n}")
+    with BigCommerceClient(api_url=emulator.base_url, store_hash=emulator.store_hash,
+                           access_token=emulator.token, max_retries=1,
+                           max_retry_seconds=2) as bc:
+        lc_fill(shop, bc)
+    count = LcProduct.objects.filter(store_hash=shop.store_hash).count()
+    assert count > 5  # more than Import Now does while the person waits
+    errors = log_in(page, live_server, "alice")
+    rows = page.locator(f"{GRID} .tabulator-row")
+    expect(rows).to_have_count(count)
+    page.locator(f"{GRID} .tabulator-header input[type=checkbox]").check()
+    bar = page.locator(f"{GRID} .bcgrid-selection")
+    bar.get_by_role("button", name="Import").click()
+    dialog = page.locator("#web-import-confirm")
+    expect(dialog).to_contain_text(f"Import {count} products from Emulated shop")
+    with page.expect_response(lambda r: r.url.endswith("/web/import/") and r.status == 200):
+        dialog.get_by_role("button", name="Import", exact=True).click()
+    jobs = page.locator("#web-jobs")
+    expect(jobs).to_be_visible()
+    # No worker runs in this test: the job waits with its bar at 0, then this test runs it.
+    expect(jobs.locator(".pos-job")).to_contain_text(f"Queued, 0 of {count} done, 0 failed")
+    expect(jobs.locator("progress")).to_have_attribute("max", str(count))
+    import_job_run(job_id=SyncJob.objects.get(kind=SyncJob.Kind.IMPORT).pk)
+    expect(jobs.locator(".pos-job")).to_contain_text(f"Done, {count} of {count} done")
+    expect(rows.locator("[tabulator-field=linked]").filter(has_text="Yes")).to_have_count(
+        count)
+    assert ItemSync.objects.filter(connection=shop).count() == count
     assert errors == []

@@ -9,7 +9,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from bcsync.models import ItemSync
+from bcsync.imports.jobs import import_job_run
+from bcsync.models import ItemSync, SyncJob
 from catalog.models import Item
 from localcopy.models import LcProduct
 from tests.conftest import client_for
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 SUMMARY = reverse("bcsync:web_import_summary")
 IMPORT = reverse("bcsync:web_import")
 ROWS = reverse("bcsync:web_products_rows")
+JOBS = reverse("bcsync:web_jobs")
 
 
 def _post(browser, url, body):
@@ -52,15 +54,26 @@ def test_the_confirmations_request_imports_and_links_the_selection(alice, connec
     assert Item.objects.count() == 2
 
 
-def test_more_than_a_few_need_the_bulk_job(alice, connection, lc, api):
+def test_more_than_a_few_go_to_a_bulk_job_whose_progress_the_page_reads(alice, connection,
+                                                                         lc, api, queues):
     for n in range(3):
         product_post(api, name=f"Web only {n}", sku=f"WEB-{n}")
     lc()
-    ids = list(LcProduct.objects.filter(store_hash=connection.store_hash)
-               .values_list("pk", flat=True)[:6])
-    assert len(ids) == 6
-    answer = _post(client_for(alice), IMPORT, {"selection": {"ids": ids}, "params": {}})
-    # Until wt-import's bulk jobs land: refused, saying why, nothing imported.
-    assert answer.status_code == 501
-    assert "at most 5" in answer.json()["error"]
-    assert not Item.objects.exists()
+    products = LcProduct.objects.filter(store_hash=connection.store_hash)
+    assert products.count() == 6
+    browser = client_for(alice)
+    answer = _post(browser, IMPORT, {"selection": {"all": True, "filter": [], "except": []},
+                                     "params": {}})
+    assert answer.status_code == 200, answer.content
+    job = SyncJob.objects.get(kind=SyncJob.Kind.IMPORT)
+    assert answer.json()["job"]["id"] == job.pk
+    assert job.params["bc_product_ids"] == sorted(products.values_list("bc_id", flat=True))
+    assert not Item.objects.exists()  # queued, not run while the person waits
+    jobs = browser.get(JOBS, {"store": connection.store_hash}).json()["jobs"]
+    assert [(j["id"], j["state"], j["done"], j["total"]) for j in jobs] == [
+        (job.pk, "queued", 0, 6)]
+
+    import_job_run(job_id=job.pk)
+    [done] = browser.get(JOBS).json()["jobs"]
+    assert (done["state"], done["done"], done["total"], done["percent"]) == ("done", 6, 6, 100)
+    assert ItemSync.objects.filter(connection=connection).count() == 6
