@@ -12,7 +12,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bcsync.models import ItemSync, SyncJob
+from bcsync.models import ItemSync, StoreConnection, SyncJob
 from catalog.models import Item
 from tests.bcsync.test_pos_view import configs
 from tests.bcsync.web_lc import LINKED_SKU, PRODUCTS, web_lc_make
@@ -92,8 +92,15 @@ def test_a_row_carries_link_status_key_fields_stock_and_category_names(client, l
 
 
 def test_linked_is_per_store_connection(client, lc):
+    other = StoreConnection.objects.create(store_hash="other", access_token="t",
+                                           description="Other shop")
     ItemSync.objects.filter(connection=lc.connection).update(bc_product_id=None, linked_by="")
-    assert not any(r["linked"] for r in rows(client, size="50")["data"])
+    # The other store's product 100 is linked; this store's product 100 is not.
+    ItemSync.objects.create(connection=other, item=lc.item,
+                            bc_product_id=lc.products[LINKED_SKU].bc_id,
+                            linked_by=ItemSync.LinkedBy.SKU)
+    assert not any(r["linked"] for r in rows(client, store="shop1", size="50")["data"])
+    assert [r["linked"] for r in rows(client, store="other")["data"]] == [True]
 
 
 @pytest.mark.parametrize(("params", "expected"), [

@@ -43,6 +43,12 @@ def grid(alice):
     return WebProductsGrid(user=alice, params={})
 
 
+def test_every_filterable_text_column_has_a_prefix_index(grid):
+    from grids.filters import TextFilter
+    assert sorted(c.id for c in grid.column_list if isinstance(c.filter, TextFilter)) == sorted(
+        PREFIX_COLUMNS)
+
+
 def test_migrate_puts_back_a_prefix_index_a_table_rebuild_dropped():
     names = {f"lc_product_{c}_prefix" for c in PREFIX_COLUMNS}
     assert names <= product_indexes()
