@@ -192,6 +192,7 @@ def test_every_role_sees_the_page_and_only_importers_get_import(persona, request
     assert ("import" in actions) == (persona == "alice")
     assert client.get(ROWS).json()["last_row"] == len(PRODUCTS)
     assert 'href="/web/"' in page.content.decode()  # the nav link
+    assert 'href="/web/"' in client.get(reverse("admin:index")).content.decode()
 
 
 def test_an_operator_who_may_add_items_may_import(bob, lc):
@@ -207,6 +208,7 @@ def test_staff_without_the_permission_get_403(eve, lc):
     assert client.get(ROWS).status_code == 403
     assert client.get(reverse("bcsync:web_jobs")).status_code == 403
     assert 'href="/web/"' not in client.get(reverse("bcsync:lc_panel")).content.decode()
+    assert 'href="/web/"' not in client.get(reverse("admin:index")).content.decode()
 
 
 @pytest.mark.parametrize("persona", ["bob", "carol", "dave", "eve"])
