@@ -159,4 +159,5 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
         return False
 
 
+from . import imports_admin  # noqa: E402, F401 I001 - registers the named mappings
 from . import push_admin  # noqa: E402, F401 - registers the push's pages

@@ -52,7 +52,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     SETTINGS_ADMIN: [
         "bcsync.view_syncsettings",
         "bcsync.change_syncsettings",
-        *_crud("bcsync", ("storeconnection",)),
+        *_crud("bcsync", ("storeconnection", "fieldmapping")),
         *_crud("django_celery_beat", _BEAT_MODELS),
         *_view("catalog", _CATALOG_MODELS),
         *_view("orders", _SALES_MODELS),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -47,9 +47,11 @@ def import_job_request(*, connection: StoreConnection, user: Any,
 
 
 @transaction.atomic
-def initial_dataset_request(*, connection: StoreConnection, user: Any) -> SyncJob:
+def initial_dataset_request(*, connection: StoreConnection, user: Any, enqueue: bool = True
+                            ) -> SyncJob:
     """Start the initial dataset (products, inventory, carriers) — once: raises
-    InitialDatasetRefused when it ran already or is running."""
+    InitialDatasetRefused when it ran already or is running. `enqueue=False`: the caller
+    runs it (the command)."""
     from ..tasks import import_job_enqueue
 
     initial_claim(connection=connection, user=user)
@@ -58,7 +60,8 @@ def initial_dataset_request(*, connection: StoreConnection, user: Any) -> SyncJo
         connection=connection, kind=SyncJob.Kind.IMPORT,
         requested_by=user if getattr(user, "pk", None) else None,
         params={"initial": True}, total=total)
-    import_job_enqueue(job_id=job.pk)
+    if enqueue:
+        import_job_enqueue(job_id=job.pk)
     return job
 
 
@@ -84,8 +87,11 @@ def _claim(job_id: int) -> str | None:
     return token if claimed else None
 
 
-def import_job_run(*, job_id: int) -> SyncJob | None:
-    """Run a queued import job (None: another worker has it, or it is finished)."""
+def import_job_run(*, job_id: int,
+                   on_progress: Callable[[ImportReport, int], None] | None = None
+                   ) -> SyncJob | None:
+    """Run a queued import job (None: another worker has it, or it is finished).
+    `on_progress(report, total)` is told as the row is (a command's progress bar)."""
     token = _claim(job_id)
     if token is None:
         return None
@@ -103,6 +109,8 @@ def import_job_run(*, job_id: int) -> SyncJob | None:
             counts=report.counts, heartbeat_at=timezone.now())
         if not moved:
             raise ClaimLost(f"import job {job_id} was taken over")
+        if on_progress is not None:
+            on_progress(report, len(ids))
 
     try:
         report = products_import(connection=job.connection, bc_product_ids=ids,

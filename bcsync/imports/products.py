@@ -35,6 +35,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from catalog.models import (
@@ -43,8 +44,10 @@ from catalog.models import (
     CustomFieldValue,
     Department,
     Item,
+    Location,
     StockLevel,
     Variant,
+    Vendor,
 )
 from localcopy.models import LcBrand, LcCategory, LcProduct, LcVariant
 
@@ -72,6 +75,7 @@ SKU_MAX = Item._meta.get_field("sku").max_length or 40
 NAME_MAX = Item._meta.get_field("name").max_length or 250
 UPC_MAX = Item._meta.get_field("upc").max_length or 14
 DEPT_MAX = Department._meta.get_field("name").max_length or 100
+PRODUCT_NUMBER_MAX = Item._meta.get_field("product_number").max_length or 255
 _NOT_ALNUM = re.compile(r"[^A-Za-z0-9]")
 IMAGES_NOTE = "images not imported: the POS item has no image field"
 
@@ -144,52 +148,86 @@ def pos_sku_base(text: str | None) -> str:
     return _NOT_ALNUM.sub("", text or "")[:SKU_MAX]
 
 
-def _sku_taken(sku: str, *, taken: set[str]) -> bool:
+@dataclass
+class _Context:
+    connection: StoreConnection
+    settings: ImportSettings
+    rows: list[dict[str, Any]]
+    stock: bool
+    user: Any
+    job: str
+    brand_names: dict[int, str]
+    category_names: dict[int, str]
+    location: Location | None
+    vendor: Vendor
+    # SKUs (upper case) known to be used. `all_known`: the set was read whole at the start of
+    # a batch, so a miss needs no query (a concurrent insert still fails the batch's write,
+    # which then runs product by product against the database).
+    taken: set[str] = dataclasses.field(default_factory=set)
+    all_known: bool = False
+    departments: dict[str, Department] = dataclasses.field(default_factory=dict)
+    brands: dict[str, Brand] = dataclasses.field(default_factory=dict)
+    custom_fields: dict[str, CustomFieldDefinition] = dataclasses.field(default_factory=dict)
+
+    def snapshot(self) -> tuple[set[str], dict[str, Department], dict[str, Brand],
+                                dict[str, CustomFieldDefinition]]:
+        return (set(self.taken), dict(self.departments), dict(self.brands),
+                dict(self.custom_fields))
+
+    def restore(self, snap: tuple[set[str], dict[str, Department], dict[str, Brand],
+                                  dict[str, CustomFieldDefinition]]) -> None:
+        self.taken, self.departments, self.brands, self.custom_fields = (
+            set(snap[0]), dict(snap[1]), dict(snap[2]), dict(snap[3]))
+
+
+def _sku_taken(ctx: _Context, sku: str) -> bool:
     upper = sku.upper()
-    if upper in taken:
+    if upper in ctx.taken:
         return True
+    if ctx.all_known:
+        return False
     return (Item.objects.filter(sku__iexact=sku).exists()
             or Variant.objects.filter(sku__iexact=sku).exists())
 
 
-def _free_sku(base: str, suffix_id: int, *, taken: set[str]) -> str:
-    """`base` when free, else base + "X<id>" (then "X<id>N"): the same product gets the same
-    SKU whichever order a bulk import meets it in, once the base's owner is decided."""
-    if base and not _sku_taken(base, taken=taken):
-        return base
-    tail = f"X{suffix_id}"
-    candidate = f"{base[:SKU_MAX - len(tail)]}{tail}"
+def _free_sku(ctx: _Context, base: str, suffix_id: int) -> str:
+    """`base` when free, else base + "X<id>" (then "X<id>N<n>"): the same product gets the
+    same SKU whichever batch meets it, once the base's owner (the lowest id) is decided."""
+    candidate = base
     n = 1
-    while _sku_taken(candidate, taken=taken):
-        n += 1
-        tail = f"X{suffix_id}N{n}"
+    while not candidate or _sku_taken(ctx, candidate):
+        tail = f"X{suffix_id}" if n == 1 else f"X{suffix_id}N{n}"
         candidate = f"{base[:SKU_MAX - len(tail)]}{tail}"
+        n += 1
+    ctx.taken.add(candidate.upper())
     return candidate
 
 
-def _sequence_sku(settings: ImportSettings, *, taken: set[str]) -> str:
+def _sequence_sku(ctx: _Context) -> str:
     # Locked, so two imports never hand out the same number.
-    locked = ImportSettings.objects.select_for_update().get(pk=settings.pk)
+    locked = ImportSettings.objects.select_for_update().get(pk=ctx.settings.pk)
     n = locked.sequence_next
-    while _sku_taken(f"{locked.sequence_prefix}{n}", taken=taken):
+    while _sku_taken(ctx, f"{locked.sequence_prefix}{n}"):
         n += 1
     locked.sequence_next = n + 1
     locked.save(update_fields=["sequence_next", "updated_at"])
-    settings.sequence_next = n + 1
-    return f"{locked.sequence_prefix}{n}"
+    ctx.settings.sequence_next = n + 1
+    sku = f"{locked.sequence_prefix}{n}"
+    ctx.taken.add(sku.upper())
+    return sku
 
 
-def _new_sku(settings: ImportSettings, *, bc_sku: str, bc_id: int, taken: set[str]) -> str:
-    source = settings.item_number_source
+def _new_sku(ctx: _Context, *, bc_sku: str, bc_id: int) -> str:
+    source = ctx.settings.item_number_source
     if source == ItemNumberSource.SEQUENCE:
-        return _sequence_sku(settings, taken=taken)
+        return _sequence_sku(ctx)
     if source == ItemNumberSource.BC_SKU and pos_sku_base(bc_sku):
-        return _free_sku(pos_sku_base(bc_sku), bc_id, taken=taken)
+        return _free_sku(ctx, pos_sku_base(bc_sku), bc_id)
     # The product id; also for an SKU that is missing or punctuation only.
-    return _free_sku(str(bc_id), bc_id, taken=taken)
+    return _free_sku(ctx, str(bc_id), bc_id)
 
 
-def _money(raw: Mapping[str, Any], key: str, *, required: bool = False) -> Decimal:
+def _money(raw: Mapping[str, Any], key: str) -> Decimal:
     value = raw.get(key)
     if value in (None, ""):
         return Decimal("0")
@@ -197,8 +235,6 @@ def _money(raw: Mapping[str, Any], key: str, *, required: bool = False) -> Decim
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise ProductRefused(key, f"{key} {value!r} is not a number") from None
-    if not amount.is_finite():
-        raise ProductRefused(key, f"{key} {value!r} is not a number")
     if amount < 0:
         raise ProductRefused(key, f"{key} {value} is negative; the POS takes 0 or more")
     return amount
@@ -217,23 +253,19 @@ def _measure(raw: Mapping[str, Any], key: str) -> Decimal:
     return amount
 
 
+def _quantity(raw: Mapping[str, Any]) -> int:
+    value = raw.get("inventory_level")
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        raise ProductRefused("inventory_level",
+                             f"quantity {value!r} is not a number") from None
+
+
 def _option_values(raw: Mapping[str, Any]) -> dict[str, str]:
     return {str(o.get("option_display_name") or o.get("option_id") or "Option")[:100]:
             str(o.get("label") or "") for o in raw.get("option_values") or []
             if isinstance(o, Mapping)}
-
-
-@dataclass
-class _Context:
-    connection: StoreConnection
-    settings: ImportSettings
-    rows: list[dict[str, Any]]
-    stock: bool
-    user: Any
-    job: str
-    brand_names: dict[int, str]
-    category_names: dict[int, str]
-    taken: set[str] = dataclasses.field(default_factory=set)
 
 
 def _department(ctx: _Context, category_ids: Iterable[Any]) -> Department:
@@ -241,8 +273,11 @@ def _department(ctx: _Context, category_ids: Iterable[Any]) -> Department:
         name = ctx.category_names.get(int(cid)) if str(cid).lstrip("-").isdigit() else None
         if name and name.strip():
             name = name.strip()[:DEPT_MAX]
-            found = Department.objects.filter(name__iexact=name).first()
-            return found or Department.objects.create(name=name)
+            key = name.lower()
+            if key not in ctx.departments:
+                ctx.departments[key] = (Department.objects.filter(name__iexact=name).first()
+                                        or Department.objects.create(name=name))
+            return ctx.departments[key]
     return default_department(ctx.settings)
 
 
@@ -250,19 +285,35 @@ def _brand(ctx: _Context, brand_id: Any) -> Brand | None:
     name = (ctx.brand_names.get(int(brand_id)) or "").strip()[:100] if brand_id else ""
     if not name:
         return None
-    return Brand.objects.filter(name__iexact=name).first() or Brand.objects.create(name=name)
+    key = name.lower()
+    if key not in ctx.brands:
+        ctx.brands[key] = (Brand.objects.filter(name__iexact=name).first()
+                           or Brand.objects.create(name=name))
+    return ctx.brands[key]
 
 
-def _existing_item(bc_sku: str) -> Item | None:
-    """An item that already stands for this product by SKU: its product number holds the
-    BigCommerce SKU, or its SKU is the stripped one."""
-    if not bc_sku.strip():
-        return None
-    base = pos_sku_base(bc_sku)
-    query = Q(product_number=bc_sku.strip())
-    if base:
-        query |= Q(sku__iexact=base)
-    return Item.objects.filter(query).order_by("pk").first()
+def _custom_field(ctx: _Context, name: str) -> CustomFieldDefinition:
+    if name not in ctx.custom_fields:
+        ctx.custom_fields[name] = (CustomFieldDefinition.objects.filter(name=name).first()
+                                   or CustomFieldDefinition.objects.create(name=name))
+    return ctx.custom_fields[name]
+
+
+def _existing_items(bc_skus: Iterable[str]) -> dict[str, Item]:
+    """Items that already stand for these BigCommerce SKUs: a product number holding the SKU,
+    or a POS SKU that is the stripped one. Keyed by the BigCommerce SKU."""
+    skus = {s.strip() for s in bc_skus if s and s.strip()}
+    if not skus:
+        return {}
+    bases = {pos_sku_base(s).upper(): s for s in skus if pos_sku_base(s)}
+    found: dict[str, Item] = {}
+    # Upper(sku) is what the unique index holds: one index lookup per SKU, any letter case.
+    query = Q(product_number__in=skus) | Q(sku_upper__in=list(bases))
+    for item in Item.objects.annotate(sku_upper=Upper("sku")).filter(query).order_by("pk"):
+        key = item.product_number if item.product_number in skus else bases.get(item.sku.upper())
+        if key and key not in found:
+            found[key] = item
+    return found
 
 
 def _link_existing(ctx: _Context, lc: LcProduct, item: Item, result: ProductResult) -> None:
@@ -290,24 +341,22 @@ def _link_existing(ctx: _Context, lc: LcProduct, item: Item, result: ProductResu
                                                                   "to": lc.bc_id}})
 
 
-def _stock(ctx: _Context, report: ImportReport, item: Item, variant: Variant | None,
-           quantity: Any) -> None:
-    location = default_location(ctx.settings)
-    if location is None:
-        raise ProductRefused("inventory_level", "no default location to put stock at "
-                                                "(set one in the import settings)")
-    try:
-        qty = int(quantity or 0)
-    except (TypeError, ValueError):
-        raise ProductRefused("inventory_level", f"quantity {quantity!r} is not a number") from None
-    if qty <= 0 and ctx.settings.skip_zero_quantity:
-        report.stock_skipped_zero += 1
-        return
-    StockLevel.objects.create(item=item, variant=variant, location=location, on_hand=qty)
-    report.stock_rows += 1
+@dataclass
+class _Built:
+    """One product as POS rows not yet written."""
+
+    lc: LcProduct
+    result: ProductResult
+    item: Item
+    variants: list[tuple[LcVariant, Variant]]
+    custom: list[tuple[CustomFieldDefinition, str]]
+    stock: list[StockLevel]
+    skipped_zero: int = 0
 
 
-def _create(ctx: _Context, report: ImportReport, lc: LcProduct, result: ProductResult) -> None:
+def _build(ctx: _Context, lc: LcProduct, result: ProductResult) -> _Built:
+    """The POS rows of one product, checked (ProductRefused names the field) before any
+    reference data (department, brand) is looked up or made."""
     raw = lc.raw
     bc_sku = str(raw.get("sku") or "").strip()
     mapped = mapping_apply(ctx.rows, raw)
@@ -321,134 +370,198 @@ def _create(ctx: _Context, report: ImportReport, lc: LcProduct, result: ProductR
     if len(upc) > UPC_MAX:
         raise ProductRefused("upc", f"UPC {upc!r} is longer than the POS's {UPC_MAX} "
                                     "characters")
-    if len(bc_sku) > Item._meta.get_field("product_number").max_length:  # type: ignore[operator]
+    if len(bc_sku) > PRODUCT_NUMBER_MAX:
         raise ProductRefused("sku", "SKU is longer than the product number holds")
-    if not pos_sku_base(bc_sku):
-        result.notes.append("no letters or digits in the BigCommerce SKU: numbered by "
-                            "product id" if bc_sku else "no BigCommerce SKU")
-    sku = _new_sku(ctx.settings, bc_sku=bc_sku, bc_id=lc.bc_id, taken=ctx.taken)
-    if pos_sku_base(bc_sku) and ctx.settings.item_number_source == ItemNumberSource.BC_SKU \
-            and sku != pos_sku_base(bc_sku):
-        result.notes.append(f"SKU {pos_sku_base(bc_sku)} taken: {sku}")
-    ctx.taken.add(sku.upper())
-    item = Item(
-        sku=sku, product_number=bc_sku, name=name,
-        description=mapped.get("description", ""),
-        price=_money(raw, "price"), cost_price=_money(raw, "cost_price"), upc=upc,
-        bin_number=mapped.get("bin_number", "")[:255], brand=_brand(ctx, raw.get("brand_id")),
-        vendor=default_vendor(ctx.settings), department=_department(ctx, lc.category_ids),
-        unit_of_measure=ctx.settings.default_unit_of_measure,
-        weight=_measure(raw, "weight"), width=_measure(raw, "width"),
-        height=_measure(raw, "height"), depth=_measure(raw, "depth"),
-    )
-    item.save()
-    location = default_location(ctx.settings)
-    if location is not None:
-        item.locations.add(location)
-    if raw.get("images"):
-        result.notes.append(IMAGES_NOTE)
-    for cf in raw.get("custom_fields") or []:
-        cf_name = str(cf.get("name") or "").strip()[:250]
-        if not cf_name:
-            continue
-        definition = (CustomFieldDefinition.objects.filter(name=cf_name).first()
-                      or CustomFieldDefinition.objects.create(name=cf_name))
-        CustomFieldValue.objects.update_or_create(
-            item=item, definition=definition, defaults={"value": str(cf.get("value") or "")[:250]})
+    prices = {k: _money(raw, k) for k in ("price", "cost_price")}
+    measures = {k: _measure(raw, k) for k in ("weight", "width", "height", "depth")}
     product_stock = raw.get("inventory_tracking") != "variant"
-    pairs: list[tuple[LcVariant, Variant]] = []
+    rows: list[tuple[LcVariant, dict[str, str], Any, Any, str]] = []
     for lv in lc.variants.all():
         options = _option_values(lv.raw)
         if not options:
             continue  # the base variant of a product without options is the product itself
-        if ctx.settings.item_number_source == ItemNumberSource.SEQUENCE:
-            vsku = _sequence_sku(ctx.settings, taken=ctx.taken)
-        elif (ctx.settings.item_number_source == ItemNumberSource.BC_SKU
-              and pos_sku_base(lv.sku)):
-            vsku = _free_sku(pos_sku_base(lv.sku), lv.bc_id, taken=ctx.taken)
-        else:
-            vsku = _free_sku(str(lv.bc_id), lv.bc_id, taken=ctx.taken)
-        ctx.taken.add(vsku.upper())
         vraw = lv.raw
-        price = vraw.get("price")
-        weight = vraw.get("weight")
-        image = str(vraw.get("image_url") or "")
-        variant = Variant.objects.create(
+        price = None if vraw.get("price") is None else _money(vraw, "price")
+        weight = None if vraw.get("weight") is None else _measure(vraw, "weight")
+        rows.append((lv, options, price, weight, str(vraw.get("image_url") or "")))
+    quantities = ([_quantity(raw)] if product_stock else [_quantity(lv.raw) for lv, *_ in rows]
+                  ) if ctx.stock else []
+    if ctx.stock and ctx.location is None:
+        raise ProductRefused("inventory_level", "no default location to put stock at "
+                                                "(set one in the import settings)")
+
+    if not pos_sku_base(bc_sku):
+        result.notes.append("no letters or digits in the BigCommerce SKU: numbered by "
+                            "product id" if bc_sku else "no BigCommerce SKU")
+    sku = _new_sku(ctx, bc_sku=bc_sku, bc_id=lc.bc_id)
+    if (ctx.settings.item_number_source == ItemNumberSource.BC_SKU and pos_sku_base(bc_sku)
+            and sku != pos_sku_base(bc_sku)):
+        result.notes.append(f"SKU {pos_sku_base(bc_sku)} taken: {sku}")
+    if raw.get("images"):
+        result.notes.append(IMAGES_NOTE)
+    item = Item(
+        sku=sku, product_number=bc_sku, name=name, description=mapped.get("description", ""),
+        upc=upc, bin_number=mapped.get("bin_number", "")[:255],
+        brand=_brand(ctx, raw.get("brand_id")), vendor=ctx.vendor,
+        department=_department(ctx, lc.category_ids),
+        unit_of_measure=ctx.settings.default_unit_of_measure, **prices, **measures)
+    built = _Built(lc=lc, result=result, item=item, variants=[], custom=[], stock=[])
+    for cf in raw.get("custom_fields") or []:
+        cf_name = str(cf.get("name") or "").strip()[:250]
+        if cf_name:
+            built.custom.append((_custom_field(ctx, cf_name), str(cf.get("value") or "")[:250]))
+    source = ctx.settings.item_number_source
+    for lv, options, price, weight, image in rows:
+        if source == ItemNumberSource.SEQUENCE:
+            vsku = _sequence_sku(ctx)
+        elif source == ItemNumberSource.BC_SKU and pos_sku_base(lv.sku):
+            vsku = _free_sku(ctx, pos_sku_base(lv.sku), lv.bc_id)
+        else:
+            vsku = _free_sku(ctx, str(lv.bc_id), lv.bc_id)
+        built.variants.append((lv, Variant(
             item=item, sku=vsku, option_values=options,
             price_mode=Variant.Mode.INHERIT if price is None else Variant.Mode.ABSOLUTE,
-            price=None if price is None else _money(vraw, "price"),
+            price=price,
             weight_mode=Variant.Mode.INHERIT if weight is None else Variant.Mode.ABSOLUTE,
-            weight=None if weight is None else _measure(vraw, "weight"),
-            image_url=image if len(image) <= 255 else "",
-            barcode=str(vraw.get("upc") or "")[:14])
-        pairs.append((lv, variant))
-        if ctx.stock and not product_stock:
-            _stock(ctx, report, item, variant, vraw.get("inventory_level"))
-    if ctx.stock and product_stock:
-        _stock(ctx, report, item, None, raw.get("inventory_level"))
+            weight=weight, image_url=image if len(image) <= 255 else "",
+            barcode=str(lv.raw.get("upc") or "")[:14])))
+    targets: list[Variant | None] = ([None] if product_stock
+                                     else [v for _, v in built.variants])
+    for variant, qty in zip(targets, quantities, strict=False):
+        if qty <= 0 and ctx.settings.skip_zero_quantity:
+            built.skipped_zero += 1
+        else:
+            built.stock.append(StockLevel(item=item, variant=variant, location=ctx.location,
+                                          on_hand=qty))
+    return built
+
+
+def _write(ctx: _Context, report: ImportReport, batch: list[_Built]) -> None:
+    """Write built products (inside the caller's transaction): a few bulk inserts per table
+    for the whole batch."""
+    if not batch:
+        return
     now = timezone.now()
-    item = Item.objects.prefetch_related("variants", "stock_levels").select_related(
-        "brand").get(pk=item.pk)
-    sync, _ = ItemSync.objects.update_or_create(
-        connection=ctx.connection, item=item,
-        defaults={"bc_product_id": lc.bc_id, "linked_by": ItemSync.LinkedBy.IMPORTED,
-                  "linked_at": now, "pushed": pos_values(item, connection=ctx.connection),
-                  "pushed_at": now})
+    items = Item.objects.bulk_create([b.item for b in batch])
+    if ctx.location is not None:
+        through = Item.locations.through
+        through.objects.bulk_create([through(item_id=i.pk, location_id=ctx.location.pk)
+                                     for i in items])
+    for b in batch:
+        for _, v in b.variants:
+            v.item = b.item
+        for level in b.stock:
+            level.item = b.item
+    Variant.objects.bulk_create([v for b in batch for _, v in b.variants])
+    StockLevel.objects.bulk_create([s for b in batch for s in b.stock])
+    CustomFieldValue.objects.bulk_create([
+        CustomFieldValue(item=b.item, definition=d, value=value)
+        for b in batch for d, value in b.custom])
+    syncs = []
+    for b in batch:
+        # What pos_values reads, from memory: no query per product.
+        b.item._prefetched_objects_cache = {  # type: ignore[attr-defined]
+            "variants": [v for _, v in b.variants], "stock_levels": b.stock}
+        syncs.append(ItemSync(connection=ctx.connection, item=b.item, bc_product_id=b.lc.bc_id,
+                              linked_by=ItemSync.LinkedBy.IMPORTED, linked_at=now,
+                              pushed=pos_values(b.item, connection=ctx.connection),
+                              pushed_at=now))
+    ItemSync.objects.bulk_create(syncs)
     VariantSync.objects.bulk_create([
         VariantSync(item_sync=sync, variant=v, bc_variant_id=lv.bc_id, pushed_at=now,
-                    pushed=variant_values(v, connection=ctx.connection)) for lv, v in pairs])
-    result.outcome, result.item_id, result.sku = CREATED, item.pk, item.sku
-    result.message = "; ".join(result.notes)
+                    pushed=variant_values(v, connection=ctx.connection))
+        for sync, b in zip(syncs, batch, strict=True) for lv, v in b.variants])
+    user = ctx.user if getattr(ctx.user, "pk", None) else None
+    SyncEvent.objects.bulk_create([
+        SyncEvent(connection=ctx.connection, item=b.item,
+                  label=f"{b.item.sku} – {b.item.name}"[:300], at=now, user=user, job=ctx.job,
+                  action=SyncEvent.Action.CREATED,
+                  fields={"bc_product_id": {"from": None, "to": b.lc.bc_id}})
+        for b in batch])
+    for b in batch:
+        b.result.outcome, b.result.item_id, b.result.sku = CREATED, b.item.pk, b.item.sku
+        b.result.message = "; ".join(b.result.notes)
+        report.stock_rows += len(b.stock)
+        report.stock_skipped_zero += b.skipped_zero
+
+
+def _failed(ctx: _Context, result: ProductResult, field: str, message: str) -> None:
+    result.outcome, result.field, result.message, result.item_id = FAILED, field, message, None
     SyncEvent.objects.create(
-        connection=ctx.connection, item=item, label=f"{item.sku} – {item.name}"[:300], at=now,
-        user=ctx.user if getattr(ctx.user, "pk", None) else None, job=ctx.job,
-        action=SyncEvent.Action.CREATED, fields={"bc_product_id": {"from": None,
-                                                                   "to": lc.bc_id}})
+        connection=ctx.connection,
+        label=f"BigCommerce product {result.bc_product_id} {result.name}"[:300],
+        at=timezone.now(), user=ctx.user if getattr(ctx.user, "pk", None) else None,
+        job=ctx.job, action=SyncEvent.Action.FAILED, ok=False, error=message,
+        error_field=field)
 
 
-def _import_one(ctx: _Context, report: ImportReport, bc_id: int, lc: LcProduct | None
-                ) -> ProductResult:
-    result = ProductResult(bc_product_id=bc_id, outcome=FAILED)
-    if lc is None:
-        result.field, result.message = "id", "not in the local copy (reload products first)"
-        return result
-    result.name = lc.name
-    linked = (ItemSync.objects.filter(connection=ctx.connection, bc_product_id=bc_id)
+def _refusal(exc: Exception) -> tuple[str, str]:
+    if isinstance(exc, ProductRefused):
+        return exc.field, exc.message
+    if isinstance(exc, ValidationError):
+        fields = getattr(exc, "message_dict", {}) or {"record": exc.messages}
+        first = next(iter(fields))
+        return first, "; ".join(fields[first])
+    return "record", f"the database refused it: {str(exc).splitlines()[0][:300]}"
+
+
+def _import_one(ctx: _Context, report: ImportReport, lc: LcProduct, result: ProductResult
+                ) -> None:
+    """One product in its own transaction, every SKU checked against the database."""
+    ctx.all_known = False
+    linked = (ItemSync.objects.filter(connection=ctx.connection, bc_product_id=lc.bc_id)
               .select_related("item").first())
-    if linked is not None:
+    if linked is not None:  # another import (a second click, a worker) got there first
         result.outcome, result.item_id, result.sku = LINKED, linked.item_id, linked.item.sku
-        result.message = "already linked"
-        return result
-    stock_before = (report.stock_rows, report.stock_skipped_zero)
+        result.message, result.notes = "already linked", []
+        return
+    snap = ctx.snapshot()
     try:
         with transaction.atomic():
-            existing = _existing_item(str(lc.raw.get("sku") or lc.sku or ""))
+            existing = _existing_items([str(lc.raw.get("sku") or "")]).get(
+                str(lc.raw.get("sku") or "").strip())
             if existing is not None and not ItemSync.objects.filter(
                     connection=ctx.connection, item=existing, bc_product_id__isnull=False
             ).exists():
                 _link_existing(ctx, lc, existing, result)
             else:
-                _create(ctx, report, lc, result)
-    except ProductRefused as exc:
-        result.outcome, result.field, result.message = FAILED, exc.field, exc.message
-    except ValidationError as exc:
-        fields = getattr(exc, "message_dict", {}) or {"record": exc.messages}
-        first = next(iter(fields))
-        result.outcome, result.field = FAILED, first
-        result.message = "; ".join(fields[first])
-    except (IntegrityError, DatabaseError) as exc:
-        result.outcome, result.field = FAILED, "record"
-        result.message = f"the database refused it: {str(exc).splitlines()[0][:300]}"
-    if result.outcome == FAILED:
-        report.stock_rows, report.stock_skipped_zero = stock_before
-        result.item_id = None
-        ctx.taken.clear()  # names reserved by the rolled-back product are free again
-        SyncEvent.objects.create(
-            connection=ctx.connection, label=f"BigCommerce product {bc_id} {lc.name}"[:300],
-            at=timezone.now(), user=ctx.user if getattr(ctx.user, "pk", None) else None,
-            job=ctx.job, action=SyncEvent.Action.FAILED, ok=False, error=result.message,
-            error_field=result.field)
-    return result
+                _write(ctx, report, [_build(ctx, lc, result)])
+    except (ProductRefused, ValidationError, IntegrityError, DatabaseError) as exc:
+        ctx.restore(snap)  # names and rows of the rolled-back product are free again
+        _failed(ctx, result, *_refusal(exc))
+
+
+def _import_batch(ctx: _Context, report: ImportReport, lcs: list[LcProduct],
+                  results: dict[int, ProductResult]) -> None:
+    """Products with nothing to link, built in memory and written in one transaction; a
+    refused product is left out, named. Should the write fail (a row another process wrote
+    meanwhile), the batch is rolled back and each product goes again on its own."""
+    snap = ctx.snapshot()
+    built: list[_Built] = []
+    try:
+        with transaction.atomic():
+            ctx.all_known = True
+            for lc in lcs:
+                try:
+                    built.append(_build(ctx, lc, results[lc.bc_id]))
+                except (ProductRefused, ValidationError) as exc:
+                    results[lc.bc_id].outcome = FAILED
+                    results[lc.bc_id].field, results[lc.bc_id].message = _refusal(exc)
+            _write(ctx, report, built)
+    except (IntegrityError, DatabaseError):
+        ctx.restore(snap)
+        for b in built:
+            b.result.notes.clear()
+        for lc in lcs:
+            results[lc.bc_id].outcome, results[lc.bc_id].notes = FAILED, []
+            _import_one(ctx, report, lc, results[lc.bc_id])
+        return
+    finally:
+        ctx.all_known = False
+    for lc in lcs:
+        r = results[lc.bc_id]
+        if r.outcome == FAILED:
+            _failed(ctx, r, r.field, r.message)
 
 
 def stock_imported(*, connection: StoreConnection, initial: bool) -> bool:
@@ -457,18 +570,26 @@ def stock_imported(*, connection: StoreConnection, initial: bool) -> bool:
     return initial or policies_for(connection=connection)[SyncField.QOHS] == Policy.OFF
 
 
+def _used_skus() -> set[str]:
+    return ({s.upper() for s in Item.objects.values_list("sku", flat=True).iterator()}
+            | {s.upper() for s in Variant.objects.values_list("sku", flat=True).iterator()})
+
+
 def products_import(*, connection: StoreConnection, bc_product_ids: Iterable[int],
                     user: Any = None, job: SyncJob | str | None = None, initial: bool = False,
                     progress: Callable[[ImportReport], None] | None = None,
-                    progress_every: int = 50) -> ImportReport:
+                    batch_size: int = 200) -> ImportReport:
     """Import these BigCommerce products (ids of the store's LC) into the POS and link them.
 
-    Reads only the local copy: 0 requests to BigCommerce. Each product in its own
-    transaction; the report has one `ProductResult` per id (created / linked / skipped /
-    failed with the field and message), in ascending id order — so the lowest id keeps a
-    contested SKU and the others get the suffix. `initial=True` imports stock too (the
-    initial dataset); otherwise stock comes only when the QOH policy is Off. `job` names the
-    background job in the history; `progress` is called every `progress_every` products."""
+    Reads only the local copy: 0 requests to BigCommerce. The report has one
+    `ProductResult` per id (created / linked / failed with the field and message), in
+    ascending id order — so the lowest id keeps a contested SKU and the others get the
+    suffix. Each product is all or nothing: products are written in batches of
+    `batch_size` in one transaction; a refused product is left out of its batch, and a batch
+    whose write fails is rolled back and imported product by product, each in its own
+    transaction. `initial=True` imports stock too (the initial dataset); otherwise stock
+    comes only when the QOH policy is Off. `job` names the background job in the history;
+    `progress(report)` is called after each batch."""
     settings = import_settings_for(connection=connection)
     mapping: FieldMapping | None = settings.product_mapping
     store = connection.store_hash
@@ -479,20 +600,43 @@ def products_import(*, connection: StoreConnection, bc_product_ids: Iterable[int
         job=(f"import job #{job.pk}" if isinstance(job, SyncJob) else (job or ""))[:100],
         brand_names=dict(LcBrand.objects.filter(store_hash=store).values_list("bc_id", "name")),
         category_names=dict(LcCategory.objects.filter(store_hash=store)
-                            .values_list("bc_id", "name")))
+                            .values_list("bc_id", "name")),
+        location=default_location(settings), vendor=default_vendor(settings))
     ids = sorted({int(i) for i in bc_product_ids})
     report = ImportReport()
-    chunk = 500
-    for start in range(0, len(ids), chunk):
-        part = ids[start:start + chunk]
+    for start in range(0, len(ids), batch_size):
+        part = ids[start:start + batch_size]
         found = {p.bc_id: p for p in LcProduct.objects.filter(store_hash=store, bc_id__in=part)
                  .prefetch_related("variants")}
+        linked = dict(ItemSync.objects.filter(connection=connection, bc_product_id__in=part)
+                      .values_list("bc_product_id", "item__sku"))
+        linked_items = dict(ItemSync.objects.filter(connection=connection, bc_product_id__in=part)
+                            .values_list("bc_product_id", "item_id"))
+        existing = _existing_items(str(p.raw.get("sku") or "") for p in found.values())
+        results = {i: ProductResult(bc_product_id=i, outcome=FAILED) for i in part}
+        fresh: list[LcProduct] = []
+        one_by_one: list[LcProduct] = []
         for bc_id in part:
-            report.results.append(_import_one(ctx, report, bc_id, found.get(bc_id)))
-            if progress is not None and len(report.results) % progress_every == 0:
-                progress(report)
-    if progress is not None:
-        progress(report)
+            r, lc = results[bc_id], found.get(bc_id)
+            if lc is None:
+                r.field, r.message = "id", "not in the local copy (reload products first)"
+                continue
+            r.name = lc.name
+            if bc_id in linked:
+                r.outcome, r.item_id, r.sku = LINKED, linked_items[bc_id], linked[bc_id]
+                r.message = "already linked"
+            elif str(lc.raw.get("sku") or "").strip() in existing:
+                one_by_one.append(lc)
+            else:
+                fresh.append(lc)
+        if fresh:
+            ctx.taken = _used_skus() if not ctx.taken or start == 0 else ctx.taken
+            _import_batch(ctx, report, fresh, results)
+        for lc in one_by_one:
+            _import_one(ctx, report, lc, results[lc.bc_id])
+        report.results.extend(results[i] for i in part)
+        if progress is not None:
+            progress(report)
     return report
 
 

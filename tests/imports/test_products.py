@@ -6,7 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from bcsync.imports.products import IMAGES_NOTE, products_import, unlinked_product_ids
+from bcsync.imports.products import (
+    IMAGES_NOTE,
+    pos_sku_base,
+    products_import,
+    unlinked_product_ids,
+)
 from bcsync.imports.settings import import_settings_for
 from bcsync.models import (
     FieldPolicy,
@@ -195,3 +200,26 @@ def test_a_product_missing_from_the_lc_is_reported(connection, lc):
     lc()
     report = products_import(connection=connection, bc_product_ids=[999999])
     assert report.results[0].outcome == "failed" and report.results[0].field == "id"
+
+
+def test_a_batch_whose_write_fails_goes_again_product_by_product(connection, lc, department,
+                                                                 vendor):
+    lc()
+    ids = _ids(connection)
+    third = LcProduct.objects.get(store_hash=connection.store_hash, bc_id=ids[2])
+    lv = third.variants.exclude(sku="").order_by("bc_id").first()
+    contested = pos_sku_base(lv.sku)
+    other = Item.objects.create(sku="OTHER1", name="Other", department=department,
+                                vendor=vendor)
+
+    def meanwhile(report):
+        # Another process takes the variant SKU after the SKUs in use were read.
+        if len(report.results) == 2:
+            Variant.objects.create(item=other, sku=contested, option_values={"Size": "X"})
+
+    report = products_import(connection=connection, bc_product_ids=ids, batch_size=1,
+                             progress=meanwhile)
+    assert report.counts == {"created": 3}, [r.line() for r in report.results]
+    mine = Variant.objects.get(item_id=report.results[2].item_id, option_values__Size=lv.raw[
+        "option_values"][0]["label"])
+    assert mine.sku == f"{contested}X{lv.bc_id}"
