@@ -175,8 +175,9 @@ def load_lc(size: int) -> None:
     columns = ["store_hash", "bc_id", "raw", "raw_hash", "synced_at", "name", "sku", "upc",
                "price", "cost_price", "inventory_level", "inventory_tracking", "is_visible",
                "brand_id", "category_ids", "bin_picking_number", "date_modified"]
-    items = Item.objects.order_by("pk").values_list("pk", "sku", "name", "price", "cost_price",
-                                                    "upc")
+    # Read before writing: a server-side cursor cannot run on the connection a COPY holds.
+    items = list(Item.objects.order_by("pk").values_list("pk", "sku", "name", "price",
+                                                         "cost_price", "upc"))
 
     def row(pk: int, sku: str, name: str, price: Any, cost: Any, upc: str) -> tuple[Any, ...]:
         return (store, pk, "{}", "", now, name, sku, upc, price, cost,
@@ -187,11 +188,11 @@ def load_lc(size: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for values in items.iterator(chunk_size=5000):
+                for values in items:
                     copy.write_row(row(*values))
         else:
             batch: list[tuple[Any, ...]] = []
-            for values in items.iterator(chunk_size=5000):
+            for values in items:
                 batch.append(row(*values))
                 if len(batch) == 400:
                     _insert(cursor, table, columns, batch)
