@@ -23,6 +23,9 @@ _SALES_MODELS = (
     "customer", "customeraddress", "customercontact", "pricelevel", "pricelevelprice",
     "carrier",
 )
+# What the Web View shows of the local copy: whoever runs the sync, keeps the catalog or sets
+# the sync up may see what is online.
+_LC_VIEWED = ("lcproduct", "lcvariant")
 _BEAT_MODELS = ("periodictask", "intervalschedule", "crontabschedule", "solarschedule",
                 "clockedschedule")
 
@@ -42,8 +45,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "bcsync.view_storeconnection",
         *_view("catalog", _CATALOG_MODELS),
         *_view("orders", _SALES_MODELS),
+        *_view("localcopy", _LC_VIEWED),
     ],
-    CATALOG_EDITOR: [*_crud("catalog", _CATALOG_MODELS), *_crud("orders", _SALES_MODELS)],
+    CATALOG_EDITOR: [*_crud("catalog", _CATALOG_MODELS), *_crud("orders", _SALES_MODELS),
+                     *_view("localcopy", _LC_VIEWED)],
     SETTINGS_ADMIN: [
         "bcsync.view_syncsettings",
         "bcsync.change_syncsettings",
@@ -51,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("django_celery_beat", _BEAT_MODELS),
         *_view("catalog", _CATALOG_MODELS),
         *_view("orders", _SALES_MODELS),
+        *_view("localcopy", _LC_VIEWED),
     ],
 }
 
@@ -103,6 +109,12 @@ def can_link_customers(user: Any) -> bool:
     """Create or link a POS customer on BigCommerce (a write online, like an upload): the
     sync-operator role, who may also see customers."""
     return can_upload(user) and bool(user.has_perm("orders.view_customer"))
+
+
+def can_import(user: Any) -> bool:
+    """Import BigCommerce products as POS items (the Web View's Import): whoever runs the
+    sync and may add catalog items, as an import creates them."""
+    return can_run(user) and bool(user.has_perm("catalog.add_item"))
 
 
 def can_preview(user: Any) -> bool:

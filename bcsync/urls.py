@@ -4,7 +4,8 @@ from django.views.generic import RedirectView
 from grids.views import grid_urls
 
 from .pos_grids import PosItemDetailsGrid, PosItemsGrid
-from .views import customers, lc, pos, push, settings, webhooks
+from .views import customers, lc, pos, push, settings, web, webhooks
+from .web_grids import WebProductsGrid, WebProductVariantsGrid
 
 app_name = "bcsync"
 
@@ -35,4 +36,14 @@ urlpatterns = [
     path("items/<int:item_id>/upload/", push.item_upload_view, name="item_upload"),
     path("customers/<int:customer_id>/bigcommerce/", customers.customer_bigcommerce_view,
          name="customer_bigcommerce"),
+    # Web View: the LC's products, their variants, Import Now and its progress.
+    path("web/", web.web_view, name="web_view"),
+    *grid_urls("web/products/", WebProductsGrid, name="web_products"),
+    *grid_urls("web/product-variants/", WebProductVariantsGrid, name="web_product_variants"),
+    path("web/import/summary/", web.web_import_summary_view, name="web_import_summary"),
+    path("web/import/", web.web_import_view, name="web_import"),
+    path("web/jobs/", web.web_jobs_view, name="web_jobs"),
+    path("web/products/<int:product_id>/pos-item/", web.web_pos_item_view, name="web_pos_item"),
+    path("web/products/<int:product_id>/bigcommerce/", web.web_open_in_bigcommerce_view,
+         name="web_open_in_bigcommerce"),
 ]

@@ -1,8 +1,13 @@
-"""The POS View grid's rows endpoint over 1k and 100k items, side by side, on SQLite and on
-PostgreSQL.
+"""The POS View grid's rows endpoint over 1k and 100k items (or, with --grid web, the Web
+View's over as many LC products), side by side, on SQLite and on PostgreSQL.
 
     .venv/bin/python bench/grid.py [--sizes 1000,100000] [--backends sqlite,postgresql]
                                    [--rounds 30] [--pg-url postgres://postgres@127.0.0.1:5432]
+                                   [--grid pos|web]
+
+--grid web: the same items, plus one LC product per item in the bench store (the same
+names, SKUs and prices; every other one linked through the items' sync records, two
+categories each, 25 % without brand) and the same requests on the Web View's rows endpoint.
 
 For each backend a child process builds one throwaway database per size (SQLite files in a
 temp dir; PostgreSQL databases it creates and drops itself), loads N items (each with stock
@@ -149,6 +154,59 @@ def _sync_records(location: Any, now: Any) -> None:
                        f"FROM {items} WHERE id %% 3 <> 0", [location.pk])
 
 
+def load_lc(size: int) -> None:
+    """One LC product per item (bc_id = the item's id, so the items' sync records link every
+    other one), with brands and categories, inserted in bulk with plain SQL."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from catalog.models import Item
+    from localcopy.models import LcBrand, LcCategory, LcProduct
+
+    store = "benchstore"
+    now: Any = timezone.now()
+    LcBrand.objects.bulk_create([LcBrand(store_hash=store, bc_id=n, name=f"Brand {n}",
+                                         synced_at=now) for n in range(1, 21)])
+    LcCategory.objects.bulk_create([LcCategory(store_hash=store, bc_id=n, name=f"Category {n}",
+                                               synced_at=now) for n in range(1, 51)])
+    if connection.vendor == "sqlite":
+        now = str(now.replace(tzinfo=None))
+    columns = ["store_hash", "bc_id", "raw", "raw_hash", "synced_at", "name", "sku", "upc",
+               "price", "cost_price", "inventory_level", "inventory_tracking", "is_visible",
+               "brand_id", "category_ids", "bin_picking_number", "date_modified"]
+    # Read before writing: a server-side cursor cannot run on the connection a COPY holds.
+    items = list(Item.objects.order_by("pk").values_list("pk", "sku", "name", "price",
+                                                         "cost_price", "upc"))
+
+    def row(pk: int, sku: str, name: str, price: Any, cost: Any, upc: str) -> tuple[Any, ...]:
+        return (store, pk, "{}", "", now, name, sku, upc, price, cost,
+                (pk * 7) % 40, "product", pk % 10 != 0, (pk % 20) + 1 if pk % 4 else None,
+                json.dumps([pk % 50 + 1, (pk * 3) % 50 + 1]), "", now)
+
+    table = LcProduct._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for values in items:
+                    copy.write_row(row(*values))
+        else:
+            batch: list[tuple[Any, ...]] = []
+            for values in items:
+                batch.append(row(*values))
+                if len(batch) == 400:
+                    _insert(cursor, table, columns, batch)
+                    batch = []
+            if batch:
+                _insert(cursor, table, columns, batch)
+    assert LcProduct.objects.count() == size
+
+
+def _insert(cursor: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    values = ", ".join([f"({', '.join(['%s'] * len(columns))})"] * len(rows))
+    cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values}",
+                   [value for one in rows for value in one])
+
+
 def child(args: argparse.Namespace) -> None:
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ["DEBUG"] = "false"  # no query log kept in memory
@@ -170,12 +228,17 @@ def child(args: argparse.Namespace) -> None:
 
     databases = {int(size): name for size, name in json.loads(args.databases).items()}
     clients: dict[int, Client] = {}
-    url = reverse("bcsync:pos_items_rows")
+    url = reverse("bcsync:web_products_rows" if args.grid == "web" else "bcsync:pos_items_rows")
     for size, name in databases.items():
         sized_databases.use_database(name)
         call_command("migrate", verbosity=0)
         t0 = time.perf_counter()
         load(size)
+        if args.grid == "web":
+            load_lc(size)
+            from django.db import connection as db
+            with db.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE" if db.vendor == "postgresql" else "ANALYZE")
         print(f"  {args.backend}: {size:,} items loaded in {time.perf_counter() - t0:.1f} s",
               file=sys.stderr, flush=True)
         client = Client()
@@ -238,7 +301,7 @@ def child(args: argparse.Namespace) -> None:
 def run_backend(backend: str, sizes: list[int], args: argparse.Namespace) -> dict[str, Any]:
     return sized_databases.run_backend(
         script=__file__, label="grid", backend=backend, sizes=sizes, pg_url=args.pg_url,
-        child_args=["--rounds", str(args.rounds)])
+        child_args=["--rounds", str(args.rounds), "--grid", args.grid])
 
 
 def main() -> None:
@@ -247,6 +310,8 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--grid", choices=("pos", "web"), default="pos",
+                        help="the POS View's items grid or the Web View's LC products grid")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--databases", help=argparse.SUPPRESS)
@@ -256,7 +321,8 @@ def main() -> None:
         return
     sizes = sorted(int(s) for s in args.sizes.split(","))
     small, large = sizes[0], sizes[-1]
-    print(f"POS View rows endpoint, median of {args.rounds} rounds, 50 rows a page")
+    title = "Web View (LC products)" if args.grid == "web" else "POS View"
+    print(f"{title} rows endpoint, median of {args.rounds} rounds, 50 rows a page")
     header = (f"{'backend':<11} {'request':<17} {f'{small:,} ms':>10} {f'{large:,} ms':>11} "
               f"{'ratio':>6}  {'goal':<11} {'queries':>7} {'COUNT ms':>9}  count")
     print(header)

@@ -63,7 +63,16 @@ class LcProduct(Mirrored):
         constraints = [_unique_per_store("product")]
         indexes = [models.Index(fields=["store_hash", "sku"], name="lc_product_store_sku"),
                    models.Index(fields=["store_hash", "name"], name="lc_product_store_name"),
-                   models.Index(fields=["store_hash", "upc"], name="lc_product_store_upc")]
+                   models.Index(fields=["store_hash", "upc"], name="lc_product_store_upc"),
+                   # The Web View's sort orders (each ends with the primary key).
+                   models.Index(fields=["store_hash", "price", "id"],
+                                name="lc_product_store_price"),
+                   models.Index(fields=["store_hash", "cost_price", "id"],
+                                name="lc_product_store_cost"),
+                   models.Index(fields=["store_hash", "inventory_level", "id"],
+                                name="lc_product_store_stock"),
+                   models.Index(fields=["store_hash", "date_modified", "id"],
+                                name="lc_product_store_modified")]
 
     def __str__(self) -> str:
         return f"{self.sku or '(no SKU)'} – {self.name}"
