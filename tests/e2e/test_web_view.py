@@ -19,7 +19,7 @@ from catalog.models import Item
 from grids.models import GridLayout
 from localcopy.models import LcProduct
 from tests.conftest import PASSWORD
-from tests.imports.conftest import lc_fill, product_post
+from tests.product_imports.conftest import lc_fill, product_post
 from tests.push.conftest import Api
 
 pytestmark = [pytest.mark.browser, pytest.mark.emulator,
