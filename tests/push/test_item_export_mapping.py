@@ -4,7 +4,6 @@ shows, what an upload sends and what `pushed` remembers; the emulator over HTTP.
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from bcsync.imports.mappings import mapping_save_as
 from bcsync.imports.settings import import_settings_for
@@ -47,8 +46,3 @@ def test_an_item_export_mapping_changes_the_preview_and_the_uploaded_name(
     again = items_upload(items=[item], connection=connection, client=client)
     assert (again.requests, again.counts["unchanged"]) == (0, 1)
 
-
-def test_an_item_export_mapping_naming_an_unknown_field_is_refused(connection):
-    with pytest.raises(ValidationError) as refused:
-        choose(connection, [{"sources": ["price"], "target": "name"}])
-    assert "'price'" in refused.value.message_dict["rows[0].sources"][0]
