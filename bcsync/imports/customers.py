@@ -7,7 +7,11 @@ BigCommerce id (BC17; on a collision with a code the shop already uses, -2, -3, 
 names, company, phone, and addresses from the LC's raw JSON (the first address becomes the
 default billing and shipping address, the others more shipping addresses). With B2B on, the
 LC's customer groups are imported as price levels first and a created customer gets its
-group's level.
+group's level. The names, company and phone of a created customer come through the
+import settings' Customer Import mapping (empty: Automatic, the BigCommerce fields of the same
+names); a chosen mapping's rows replace Automatic's for the targets they name (e.g. company ←
+first_name + last_name). The code, email and notes are not mapped: the code is made as above,
+the email is the link, the notes say where the customer came from.
 
 Reads only the LC: 0 requests to BigCommerce. Each customer is written in its own
 transaction and reported on its own: a failure names the field and leaves nothing behind.
@@ -25,11 +29,15 @@ from localcopy.models import LcCustomer
 from orders.models import Customer, CustomerAddress, CustomerContact
 from orders.selectors import customers_by_email
 
-from ..models import CustomerSync, PriceLevelSync, StoreConnection
+from ..models import CustomerSync, FieldMapping, PriceLevelSync, StoreConnection
+from .mappings import AUTOMATIC_ROWS, mapping_apply, mapping_rows
 from .price_levels import price_levels_import
 from .report import CREATED, FAILED, LINKED, SKIPPED, ImportReport, first_error
+from .settings import import_settings_for
 
 CODE_MAX = Customer._meta.get_field("code").max_length or 30
+# The POS customer's text fields a mapping fills (the others are not the mapping's to set).
+MAPPED_FIELDS = ("company", "first_name", "last_name", "phone")
 
 
 class Refused(Exception):
@@ -53,6 +61,26 @@ def customer_code(*, connection: StoreConnection, bc_id: int) -> str:
     return code
 
 
+def customer_rows(*, connection: StoreConnection) -> list[dict[str, Any]]:
+    """The Customer Import mapping rows this store's import applies: Automatic's, with the
+    chosen mapping's rows in place of Automatic's for each target they name."""
+    kind = FieldMapping.Kind.CUSTOMER_IMPORT
+    chosen = mapping_rows(mapping=import_settings_for(connection=connection).customer_mapping,
+                          kind=kind)
+    named = {row["target"] for row in chosen}
+    return [row for row in AUTOMATIC_ROWS[kind] if row["target"] not in named] + chosen
+
+
+def customer_fields(rows: list[dict[str, Any]], row: LcCustomer) -> dict[str, str]:
+    """The mapped text of MAPPED_FIELDS for one LC customer (its raw JSON, with the LC's
+    columns over it)."""
+    record = {**(row.raw if isinstance(row.raw, dict) else {}),
+              "first_name": row.first_name, "last_name": row.last_name,
+              "company": row.company, "phone": row.phone, "email": row.email}
+    mapped = mapping_apply(rows, record)
+    return {name: mapped.get(name, "") for name in MAPPED_FIELDS}
+
+
 def customers_import(*, connection: StoreConnection, bc_ids: Iterable[int] | None = None,
                      progress: Callable[[int, int], None] | None = None) -> ImportReport:
     """Import (or link) the LC's customers, all or those with `bc_ids`."""
@@ -67,23 +95,24 @@ def customers_import(*, connection: StoreConnection, bc_ids: Iterable[int] | Non
                   .values_list("bc_customer_id", "customer__code"))
     levels = dict(PriceLevelSync.objects.filter(connection=connection)
                   .values_list("bc_group_id", "price_level_id"))
+    mapping = customer_rows(connection=connection)
     for done, row in enumerate(rows.iterator(chunk_size=500), start=1):
         label = f"Customer {row.email or '(no email)'}"
         if row.bc_id in linked:
             report.add(row.bc_id, label, SKIPPED,
                        message=f"already linked to POS customer {linked[row.bc_id]}")
         else:
-            _one(connection, row, label, report, levels)
+            _one(connection, row, label, report, levels, mapping)
         if progress is not None:
             progress(done, total)
     return report
 
 
 def _one(connection: StoreConnection, row: LcCustomer, label: str, report: ImportReport,
-         levels: dict[int, int]) -> None:
+         levels: dict[int, int], mapping: list[dict[str, Any]]) -> None:
     try:
         with transaction.atomic():
-            outcome, customer, note = _import(connection, row, levels)
+            outcome, customer, note = _import(connection, row, levels, mapping)
         report.add(row.bc_id, label, outcome, message=note, pos_id=customer.pk)
     except Refused as exc:
         report.add(row.bc_id, label, FAILED, field=exc.field, message=exc.message)
@@ -94,8 +123,8 @@ def _one(connection: StoreConnection, row: LcCustomer, label: str, report: Impor
         report.add(row.bc_id, label, FAILED, message=f"not saved: {exc}"[:300])
 
 
-def _import(connection: StoreConnection, row: LcCustomer, levels: dict[int, int]
-            ) -> tuple[str, Customer, str]:
+def _import(connection: StoreConnection, row: LcCustomer, levels: dict[int, int],
+            mapping: list[dict[str, Any]]) -> tuple[str, Customer, str]:
     email = row.email.strip()
     if not email:
         raise Refused("email", "no email: customers are imported and linked by email")
@@ -116,8 +145,7 @@ def _import(connection: StoreConnection, row: LcCustomer, levels: dict[int, int]
         return LINKED, customer, f"by email to {who}POS customer {customer.code}"
     customer = Customer(
         code=customer_code(connection=connection, bc_id=row.bc_id),
-        company=row.company.strip(), first_name=row.first_name.strip(),
-        last_name=row.last_name.strip(), email=email, phone=row.phone.strip(),
+        **customer_fields(mapping, row), email=email,
         price_level_id=levels.get(row.customer_group_id or 0),
         notes="Imported from BigCommerce.")
     customer.full_clean()

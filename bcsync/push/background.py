@@ -60,6 +60,7 @@ from .fields import (
     INVENTORY_KEY,
     changed_fields,
     inventory_adjustment,
+    item_export_rows,
     pos_values,
     product_payload,
     variant_payload,
@@ -161,6 +162,7 @@ def push_pass(*, connection: StoreConnection, force: bool = False,
         return summary
     started = time.monotonic()
     on_fields = fields_with(policies_for(connection=connection), {Policy.ON})
+    item_export_rows(connection, fresh=True)  # the mapping as chosen now, for every item
     token = uuid.uuid4().hex
     due_by = timezone.now()
     total = (PushRequest.objects.filter(connection=connection, next_attempt_at__lte=due_by)

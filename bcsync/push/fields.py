@@ -22,7 +22,14 @@ on both sides (BigCommerce answers null, or the product's value, for an inherite
 variant that inherits in the POS is sent null, so it keeps following the product online.
 Each key below is the BigCommerce field it writes, except `inventory_level` (the inventory API
 at the connection's location, never the catalog field) and `brand_name` (BigCommerce finds the
-brand by name, case-insensitively, and creates it if missing)."""
+brand by name, case-insensitively, and creates it if missing).
+
+The text keys (name, upc, bin_picking_number) go through the import settings' Item Export
+mapping (empty: Automatic, which gives the item's own name, upc and bin number): a chosen
+mapping's rows replace Automatic's for the targets they name, so "name ← name +
+product_number" changes what an upload sends, what Preview shows and what `pushed` remembers.
+A mapped name that comes out empty falls back to the item's name (BigCommerce needs one).
+Targets the push does not send (description, mpn, search_keywords) are not applied here."""
 
 from __future__ import annotations
 
@@ -49,6 +56,7 @@ __all__ = [
     "diff",
     "field_of_key",
     "inventory_adjustment",
+    "item_export_rows",
     "keys_of",
     "number",
     "pos_values",
@@ -176,16 +184,52 @@ def web_sku(item: Item) -> str:
     return _text(item.product_number) or item.sku
 
 
+_EXPORT_ROWS_CACHE = "_bcsync_item_export_rows"
+
+
+def item_export_rows(connection: StoreConnection, *, fresh: bool = False
+                     ) -> list[dict[str, Any]]:
+    """The Item Export rows: Automatic's, with the chosen mapping's in place of Automatic's
+    for each target they name. Kept on the connection instance so a push of many items costs
+    one query, not one per item; a pass, preview or upload starts with `fresh=True`."""
+    cached = getattr(connection, _EXPORT_ROWS_CACHE, None)
+    if cached is not None and not fresh:
+        return cached
+    from ..imports.mappings import AUTOMATIC_ROWS, mapping_rows
+    from ..models import FieldMapping, ImportSettings
+
+    kind = FieldMapping.Kind.ITEM_EXPORT
+    settings = (ImportSettings.objects.filter(connection_id=connection.pk)
+                .select_related("item_export_mapping").first())
+    chosen = mapping_rows(mapping=settings.item_export_mapping if settings else None, kind=kind)
+    named = {row["target"] for row in chosen}
+    rows = [row for row in AUTOMATIC_ROWS[kind] if row["target"] not in named] + chosen
+    setattr(connection, _EXPORT_ROWS_CACHE, rows)
+    return rows
+
+
+def _mapped_text(item: Item, connection: StoreConnection) -> dict[str, str]:
+    from ..imports.mappings import mapping_apply
+
+    record = {key: getattr(item, key, "") for key in
+              ("name", "description", "upc", "bin_number", "product_number", "sku")}
+    mapped = mapping_apply(item_export_rows(connection), record)
+    return {"name": mapped.get("name", "") or _text(item.name),
+            "upc": mapped.get("upc", ""),
+            "bin_picking_number": mapped.get("bin_picking_number", "")}
+
+
 def pos_values(item: Item, *, connection: StoreConnection) -> dict[str, Any]:
     """The item as BigCommerce should have it, every product key of every field. An item with
     variants keeps its stock on the variants (see `variant_values`)."""
     has_variants = bool(item.variants.all())
+    text = _mapped_text(item, connection)
     values: dict[str, Any] = {
-        "name": _text(item.name),
+        "name": text["name"],
         "price": number(item.price),
         "cost_price": number(item.cost_price),
-        "upc": _text(item.upc),
-        "bin_picking_number": _text(item.bin_number),
+        "upc": text["upc"],
+        "bin_picking_number": text["bin_picking_number"],
         BRAND_KEY: item.brand.name if item.brand_id and item.brand else "",
         "weight": number(item.weight),
         "width": number(item.width),

@@ -45,6 +45,7 @@ from .fields import (
     bc_variant_values,
     diff,
     inventory_adjustment,
+    item_export_rows,
     keys_of,
     product_payload,
     variant_inherits,
@@ -117,6 +118,7 @@ class Context:
 
 def _context(connection: StoreConnection) -> Context:
     policies = policies_for(connection=connection)
+    item_export_rows(connection, fresh=True)  # the mapping as chosen now, for every item
     return Context(
         connection=connection,
         manual_on=fields_with(policies, {Policy.MANUAL, Policy.ON}),
