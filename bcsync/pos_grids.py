@@ -170,6 +170,8 @@ class PosItemsGrid(Grid):
             Column("sku", "SKU", sortable=True, filter=TextFilter(), hideable=False, width=130),
             Column("name", "Name", sortable=True, filter=TextFilter(contains_with_star=True),
                    width=280),
+            # Linked and in step or not: what staff look for first, so next to the name.
+            *_sync_columns(self.connection, sync_on=SyncSettings.load().product_sync_enabled),
             Column("department", "Department", source="department__name",
                    filter=ChoiceFilter(choices=_choices(Department), source="department")),
             Column("vendor", "Vendor", source="vendor__name",
@@ -193,7 +195,6 @@ class PosItemsGrid(Grid):
                    description="On hand, items and their variants together"),
             Column("updated_at", "Updated", sortable=True, filter=DateTimeFilter(),
                    kind="datetime"),
-            *_sync_columns(self.connection, sync_on=SyncSettings.load().product_sync_enabled),
         ]
 
     def get_queryset(self) -> QuerySet[Item]:
