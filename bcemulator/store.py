@@ -84,8 +84,8 @@ CREATE TABLE IF NOT EXISTS hooks (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 TABLES = [
     "products", "product_categories", "variants", "custom_fields", "images", "brands", "trees",
     "categories", "customer_groups", "customers", "orders", "order_products",
-    "order_shipping_addresses", "refunds", "locations", "inventory", "shipping_zones", "shipping_methods",
-    "hooks", "seq", "meta",
+    "order_shipping_addresses", "refunds", "locations", "inventory", "shipping_zones",
+    "shipping_methods", "hooks", "seq", "meta",
 ]
 
 
