@@ -186,6 +186,10 @@ def post_refund(emu: Emulator, req: Request) -> Response:
             raise v3_error(422, "JSON data is missing or invalid",
                            {k: "error.path.missing" for k in missing})
         total = _cents(override["total_amount"])
+        left = float(data["total_inc_tax"]) - float(data.get("refunded_amount") or 0)
+        if total > _cents(left):
+            raise _refused("merchant_calculated_override.total_amount",
+                           f"order {oid} has {left:.2f} left to refund, {total:.2f} asked")
     payments = body.get("payments")
     if not isinstance(payments, list) or not payments:
         raise v3_error(422, "JSON data is missing or invalid", {"payments": "error.path.missing"})

@@ -149,6 +149,24 @@ def test_what_was_refunded_before_counts(api, emulator):
                                                       "refund, 1 asked"}
 
 
+def test_a_merchant_override_cannot_give_back_more_than_is_left(api, emulator):
+    oid, order = new_order(emulator)
+    too_much = float(order["total_inc_tax"]) + 1
+    r = api.post(refunds_path(oid), json={
+        "items": [{"item_type": "ORDER", "item_id": oid, "amount": 1}],
+        "merchant_calculated_override": {"total_amount": too_much, "total_tax": 0},
+        "payments": custom(too_much)})
+    assert r.status_code == 422
+    assert "merchant_calculated_override.total_amount" in r.json()["errors"]
+    fine = api.post(refunds_path(oid), json={
+        "items": [{"item_type": "ORDER", "item_id": oid, "amount": 1}],
+        "merchant_calculated_override": {"total_amount": 2, "total_tax": 0},
+        "payments": custom(2)})
+    assert fine.status_code == 201
+    assert fine.json()["data"]["uses_merchant_override_values"] is True
+    assert fine.json()["data"]["total_amount"] == 2
+
+
 def test_store_credit_needs_a_customer(api, emulator):
     oid, _ = new_order(emulator)
     r = api.post(refunds_path(oid), json={
