@@ -84,6 +84,15 @@ def test_quote_create_and_read_back_conform_to_the_spec(check, api, emulator):
     # This endpoint's schema types requested_amount as a nullable string (see refunds.py).
     assert [i["requested_amount"] for i in one["items"]] == [None, "4.00"]
 
+    refused = check.call(SPEC, "POST", refunds_path(oid), json={
+        "items": [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": 2}],
+        "payments": custom(2 * price)}, expect=422).json()
+    assert refused["errors"] == {"items.0.quantity": f"line {line['id']} has 1 left to "
+                                                     "refund, 2 asked"}
+    check.call(SPEC, "POST", f"/v3/orders/{oid}/payment_actions/refund_quotes", json={
+        "items": [{"item_type": "SHIPPING", "item_id": address_of(api, oid), "amount": 7}]},
+        expect=422)
+
     after = api.get(f"/v2/orders/{oid}").json()
     assert after["status"] == "Partially Refunded"
     assert float(after["refunded_amount"]) == pytest.approx(price + 4)
