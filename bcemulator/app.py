@@ -80,6 +80,7 @@ def build_router() -> Router:
         orders,
         product_parts,
         products,
+        refunds,
         storeinfo,
         variants,
         webhooks,
@@ -87,6 +88,6 @@ def build_router() -> Router:
 
     router = Router()
     for module in (products, variants, options, product_parts, brands, categories, orders,
-                   customers, inventory, storeinfo, webhooks):
+                   refunds, customers, inventory, storeinfo, webhooks):
         module.register(router)
     return router

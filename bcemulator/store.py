@@ -61,6 +61,10 @@ CREATE INDEX IF NOT EXISTS order_products_order ON order_products(order_id);
 CREATE TABLE IF NOT EXISTS order_shipping_addresses (
     id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS order_addresses_order ON order_shipping_addresses(order_id);
+CREATE TABLE IF NOT EXISTS refunds (
+    id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL, created_ts INTEGER NOT NULL,
+    data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS refunds_order ON refunds(order_id);
 CREATE TABLE IF NOT EXISTS locations (
     id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
 -- variant_id 0 is the product-level stock (simple products, or tracking by product).
@@ -80,8 +84,8 @@ CREATE TABLE IF NOT EXISTS hooks (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
 TABLES = [
     "products", "product_categories", "variants", "custom_fields", "images", "brands", "trees",
     "categories", "customer_groups", "customers", "orders", "order_products",
-    "order_shipping_addresses", "locations", "inventory", "shipping_zones", "shipping_methods",
-    "hooks", "seq", "meta",
+    "order_shipping_addresses", "refunds", "locations", "inventory", "shipping_zones",
+    "shipping_methods", "hooks", "seq", "meta",
 ]
 
 

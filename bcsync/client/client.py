@@ -15,6 +15,7 @@ from .resources.catalog import CatalogMixin
 from .resources.customers import CustomersMixin
 from .resources.inventory import InventoryMixin
 from .resources.orders import OrdersMixin
+from .resources.refunds import RefundsMixin
 from .resources.shipping import ShippingMixin
 from .resources.store import StoreMixin
 from .resources.webhooks import WebhooksMixin
@@ -28,6 +29,7 @@ class BigCommerceClient(
     StoreMixin,
     CatalogMixin,
     OrdersMixin,
+    RefundsMixin,
     CustomersMixin,
     InventoryMixin,
     ShippingMixin,

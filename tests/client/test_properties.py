@@ -130,6 +130,15 @@ CALLS: dict[str, Call] = {
     "list_order_statuses": lambda c, d: c.list_order_statuses(),
     "count_orders": lambda c, d: c.count_orders(),
     "order_counts_by_status": lambda c, d: c.order_counts_by_status(),
+    # refunds
+    "list_order_refunds": lambda c, d: c.list_order_refunds(
+        d.draw(ids), transaction_id=d.draw(st.none() | text)),
+    "iter_refund_pages": lambda c, d: c.iter_refund_pages(filters=d.draw(filters),
+                                                          limit=d.draw(limits)),
+    "iter_refunds": lambda c, d: c.iter_refunds(filters=d.draw(filters), limit=d.draw(limits)),
+    "get_refund": lambda c, d: c.get_refund(d.draw(ids)),
+    "quote_refund": lambda c, d: c.quote_refund(d.draw(ids), d.draw(items)),
+    "create_refund": lambda c, d: c.create_refund(d.draw(ids), d.draw(items), d.draw(items)),
     # customers
     "iter_customer_pages": lambda c, d: c.iter_customer_pages(
         filters=d.draw(filters), include=d.draw(includes), limit=d.draw(limits)),

@@ -98,6 +98,14 @@ def exercise(client: BigCommerceClient) -> None:
     client.list_order_statuses()
     client.count_orders()
     client.update_order_status(order["id"], 11)
+    line = next(client.iter_order_products(order["id"]))
+    refund_items = [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": 1}]
+    quote = client.quote_refund(order["id"], refund_items)
+    refund = client.create_refund(order["id"], refund_items, [
+        {"provider_id": "custom", "amount": quote["total_refund_amount"], "offline": True}])
+    client.list_order_refunds(order["id"], transaction_id=refund["payments"][0]["transaction_id"])
+    next(client.iter_refund_pages(filters={"order_id:in": [order["id"]], "created:min": since}))
+    client.get_refund(refund["id"])
     customers = next(client.iter_customer_pages(filters={"date_modified:min": since},
                                                 include=("addresses",))).items
     client.update_customers([{"id": customers[0]["id"], "company": "Acme"}])
