@@ -149,6 +149,12 @@ CALLS: dict[str, Call] = {
                                                         isolate_invalid=d.draw(st.booleans())),
     "iter_customer_group_pages": lambda c, d: c.iter_customer_group_pages(limit=d.draw(limits)),
     "iter_customer_groups": lambda c, d: c.iter_customer_groups(),
+    "get_customer_group": lambda c, d: c.get_customer_group(d.draw(ids)),
+    "create_customer_group": lambda c, d: c.create_customer_group(d.draw(payloads)),
+    "update_customer_group": lambda c, d: c.update_customer_group(d.draw(ids),
+                                                                  d.draw(payloads)),
+    "find_customers_by_email": lambda c, d: c.find_customers_by_email(
+        d.draw(st.lists(text, max_size=3))),
     # inventory
     "iter_location_pages": lambda c, d: c.iter_location_pages(d.draw(filters),
                                                               limit=d.draw(limits)),
