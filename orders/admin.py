@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -256,12 +257,52 @@ class SalesOrderAddressInline(admin.StackedInline):
               ("city", "state", "postal_code", "country_code"), "phone")
 
 
+class _KnownChoiceAutocomplete(AutocompleteSelect):
+    """An autocomplete that shows its row's current choice from the row already loaded:
+    Django's own looks each row's choice up again, a query per order line."""
+
+    known: dict[str, str] | None = None
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.known is None or not chosen or any(v not in self.known for v in chosen):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options += [self.create_option(name, v, self.known[v], True, len(options) + i)
+                    for i, v in enumerate(chosen)]
+        return [(None, options, 0)]
+
+
+class SalesOrderLineFormSet(BaseInlineFormSet):
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        form = super()._construct_form(i, **kwargs)
+        line = form.instance
+        for name in ("item", "variant"):
+            related = getattr(line, name) if getattr(line, f"{name}_id") else None
+            widget = form.fields[name].widget
+            inner = getattr(widget, "widget", widget)
+            if related is not None and isinstance(inner, _KnownChoiceAutocomplete):
+                inner.known = {str(related.pk): str(related)}
+        return form
+
+
 class SalesOrderLineInline(admin.TabularInline):
     model = SalesOrderLine
+    formset = SalesOrderLineFormSet
     extra = 0
     fields = ("item", "variant", "sku", "name", "quantity", "picked_quantity", "unit_price",
               "line_total", "unmatched", "bc_line_id")
     autocomplete_fields = ("item", "variant")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SalesOrderLine]:
+        return super().get_queryset(request).select_related("item", "variant")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest,
+                                 **kwargs: Any) -> Any:
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = _KnownChoiceAutocomplete(db_field, self.admin_site,
+                                                        using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class TransactionInline(_ReadOnlyInline, admin.TabularInline):
