@@ -274,8 +274,8 @@ class _KnownChoiceAutocomplete(AutocompleteSelect):
 
 
 class SalesOrderLineFormSet(BaseInlineFormSet):
-    def _construct_form(self, i: int, **kwargs: Any) -> Any:
-        form = super()._construct_form(i, **kwargs)
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
         line = form.instance
         for name in ("item", "variant"):
             related = getattr(line, name) if getattr(line, f"{name}_id") else None
@@ -283,7 +283,6 @@ class SalesOrderLineFormSet(BaseInlineFormSet):
             inner = getattr(widget, "widget", widget)
             if related is not None and isinstance(inner, _KnownChoiceAutocomplete):
                 inner.known = {str(related.pk): str(related)}
-        return form
 
 
 class SalesOrderLineInline(admin.TabularInline):
