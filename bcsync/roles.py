@@ -21,8 +21,12 @@ _CATALOG_MODELS = (
 # create them too, so whoever runs or sets up the sync may see them.
 _SALES_MODELS = (
     "customer", "customeraddress", "customercontact", "pricelevel", "pricelevelprice",
-    "carrier",
+    "carrier", "salesorder", "salesorderaddress", "salesorderline", "transaction",
+    "transactionline",
 )
+# Stock movements are history written with the level they change: everyone who sees stock
+# may read them; nobody edits them (their admin is read only).
+_STOCK_HISTORY = ("stockmovement",)
 # What the Web View shows of the local copy: whoever runs the sync, keeps the catalog or sets
 # the sync up may see what is online.
 _LC_VIEWED = ("lcproduct", "lcvariant")
@@ -45,10 +49,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "bcsync.view_storeconnection",
         *_view("catalog", _CATALOG_MODELS),
         *_view("orders", _SALES_MODELS),
+        *_view("catalog", _STOCK_HISTORY),
         *_view("localcopy", _LC_VIEWED),
     ],
     CATALOG_EDITOR: [*_crud("catalog", _CATALOG_MODELS), *_crud("orders", _SALES_MODELS),
-                     *_view("localcopy", _LC_VIEWED)],
+                     *_view("catalog", _STOCK_HISTORY), *_view("localcopy", _LC_VIEWED)],
     SETTINGS_ADMIN: [
         "bcsync.view_syncsettings",
         "bcsync.change_syncsettings",
@@ -56,6 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("django_celery_beat", _BEAT_MODELS),
         *_view("catalog", _CATALOG_MODELS),
         *_view("orders", _SALES_MODELS),
+        *_view("catalog", _STOCK_HISTORY),
         *_view("localcopy", _LC_VIEWED),
     ],
 }

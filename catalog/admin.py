@@ -14,6 +14,7 @@ from .models import (
     Item,
     Location,
     StockLevel,
+    StockMovement,
     UnitOfMeasure,
     Variant,
     Vendor,
@@ -181,3 +182,26 @@ class CustomFieldValueAdmin(admin.ModelAdmin):
     search_fields = ("item__sku", "item__name", "value")
     list_select_related = ("item", "definition")
     autocomplete_fields = ("item",)
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    """The stock history, read only: movements are written with their level by
+    `catalog.stock.stock_move`, never by hand."""
+
+    list_display = ("created_at", "item", "variant", "location", "quantity", "reason",
+                    "reference")
+    list_filter = ("reason", "location")
+    search_fields = ("item__sku", "item__name", "variant__sku", "reference")
+    list_select_related = ("item", "variant", "location")
+    date_hierarchy = "created_at"
+    list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -361,3 +361,46 @@ class CustomFieldValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.definition.name}: {self.value}"
+
+
+class StockMovement(models.Model):
+    """One change to a stock level, with why it happened: the history behind `on_hand`.
+
+    Written by `catalog.stock.stock_move` in the same transaction as the level it changes,
+    so the movements of an item at a location add up to what its level moved by."""
+
+    class Reason(models.TextChoices):
+        SALE = "sale", "Sale"
+        REFUND = "refund", "Refund"
+        ORDER_EDIT = "order_edit", "Order edit"
+        ADJUSTMENT = "adjustment", "Adjustment"
+        IMPORT = "import", "Import"
+        END_OF_DAY = "end_of_day", "End of day"
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="stock_movements")
+    variant = models.ForeignKey(Variant, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="stock_movements")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT,
+                                 related_name="stock_movements")
+    quantity = models.IntegerField(help_text="Change to on hand: negative when stock leaves.")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    reference = models.CharField(
+        max_length=255, blank=True,
+        help_text="What caused it, e.g. the sales order number and line.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="stock_movement_not_zero"),
+            models.CheckConstraint(
+                condition=Q(reason__in=["sale", "refund", "order_edit", "adjustment", "import",
+                                        "end_of_day"]),
+                name="stock_movement_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (f"{self.variant or self.item} @ {self.location_id}: "
+                f"{self.quantity:+d} ({self.reason})")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -16,6 +17,11 @@ from .models import (
     CustomerContact,
     PriceLevel,
     PriceLevelPrice,
+    SalesOrder,
+    SalesOrderAddress,
+    SalesOrderLine,
+    Transaction,
+    TransactionLine,
 )
 from .selectors import customers_by_email
 
@@ -226,3 +232,141 @@ class CarrierAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "service", "is_active")
     list_filter = ("is_active", "name")
     search_fields = ("code", "name", "service")
+
+
+class _ReadOnlyInline:
+    """An inline shown, never edited: what it lists is written by the order's history."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SalesOrderAddressInline(admin.StackedInline):
+    model = SalesOrderAddress
+    extra = 0
+    fields = (("kind", "email"), ("name", "company"), "line1", "line2",
+              ("city", "state", "postal_code", "country_code"), "phone")
+
+
+class _KnownChoiceAutocomplete(AutocompleteSelect):
+    """An autocomplete that shows its row's current choice from the row already loaded:
+    Django's own looks each row's choice up again, a query per order line."""
+
+    known: dict[str, str] | None = None
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        if self.known is None or not chosen or any(v not in self.known for v in chosen):
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options += [self.create_option(name, v, self.known[v], True, len(options) + i)
+                    for i, v in enumerate(chosen)]
+        return [(None, options, 0)]
+
+
+class SalesOrderLineFormSet(BaseInlineFormSet):
+    def add_fields(self, form: Any, index: int | None) -> None:
+        super().add_fields(form, index)
+        line = form.instance
+        for name in ("item", "variant"):
+            related = getattr(line, name) if getattr(line, f"{name}_id") else None
+            widget = form.fields[name].widget
+            inner = getattr(widget, "widget", widget)
+            if related is not None and isinstance(inner, _KnownChoiceAutocomplete):
+                inner.known = {str(related.pk): str(related)}
+
+
+class SalesOrderLineInline(admin.TabularInline):
+    model = SalesOrderLine
+    formset = SalesOrderLineFormSet
+    extra = 0
+    fields = ("item", "variant", "sku", "name", "quantity", "picked_quantity", "unit_price",
+              "line_total", "unmatched", "bc_line_id")
+    autocomplete_fields = ("item", "variant")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SalesOrderLine]:
+        return super().get_queryset(request).select_related("item", "variant")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest,
+                                 **kwargs: Any) -> Any:
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = _KnownChoiceAutocomplete(db_field, self.admin_site,
+                                                        using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class TransactionInline(_ReadOnlyInline, admin.TabularInline):
+    model = Transaction
+    fields = ("created_at", "kind", "amount", "reason", "detail_link")
+    readonly_fields = fields
+    show_change_link = False
+
+    @admin.display(description="Lines")
+    def detail_link(self, obj: Transaction) -> str:
+        url = reverse("admin:orders_transaction_change", args=[obj.pk])
+        return format_html('<a href="{}">lines</a>', url)
+
+
+@admin.register(SalesOrder)
+class SalesOrderAdmin(admin.ModelAdmin):
+    list_display = ("number", "customer", "status", "total", "currency_code", "source",
+                    "created_at")
+    list_filter = ("status", "source_store_hash")
+    # "=" : an exact id, found through the (store, order id) index, not a LIKE.
+    search_fields = ("number", "=bc_order_id", "customer__email", "customer__code")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = [SalesOrderAddressInline, SalesOrderLineInline, TransactionInline]
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (None, {"fields": ("number", "customer", "status", "currency_code")}),
+        ("Totals", {"fields": (("subtotal", "discount"), ("shipping", "tax"), "total")}),
+        ("Source", {"fields": ("source_store_hash", "bc_order_id")}),
+        ("Notes", {"fields": ("notes",)}),
+        ("History", {"fields": ("created_at", "updated_at")}),
+    )
+
+    @admin.display(description="Source", ordering="bc_order_id")
+    def source(self, obj: SalesOrder) -> str:
+        return obj.source or "POS"
+
+
+class TransactionLineInline(_ReadOnlyInline, admin.TabularInline):
+    model = TransactionLine
+    fields = ("line", "quantity", "amount", "restock")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TransactionLine]:
+        return super().get_queryset(request).select_related("line")
+
+
+@admin.register(Transaction)
+class TransactionAdmin(admin.ModelAdmin):
+    """Read only: transactions are the record of what was sold and refunded."""
+
+    list_display = ("created_at", "order", "kind", "amount", "reason")
+    list_filter = ("kind",)
+    search_fields = ("order__number", "=order__bc_order_id", "reason")
+    list_select_related = ("order",)
+    inlines = [TransactionLineInline]
+    list_per_page = 100
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

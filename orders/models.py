@@ -1,4 +1,5 @@
-"""The POS's sales side: price levels, customers with their addresses and contacts, carriers.
+"""The POS's sales side: price levels, customers with their addresses and contacts, carriers,
+sales orders with their lines and transactions.
 
 Links to BigCommerce (a customer's id on a store, a price level's customer group) are not
 kept here: like an item's `ItemSync`, they belong to bcsync, per store connection.
@@ -12,10 +13,10 @@ from typing import Self
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Lower, Upper
 
-from catalog.models import Item
+from catalog.models import Item, Variant
 
 from .validators import (
     CODE_REGEX,
@@ -23,6 +24,7 @@ from .validators import (
     validate_carrier_code,
     validate_country_code,
     validate_customer_code,
+    validate_order_number,
 )
 
 ZERO = Decimal("0")
@@ -351,3 +353,256 @@ class Carrier(models.Model):
                 pk=self.pk).exists():
             raise ValidationError(
                 {"code": f"Carrier code {self.code!r} is already used (letter case aside)."})
+
+
+CURRENCY_REGEX = r"^[A-Z]{3}$"
+
+
+class SalesOrder(models.Model):
+    """A sale to a customer, from the till or imported from a BigCommerce order.
+
+    An imported order names its source by plain fields (the store's hash and BigCommerce's
+    order id), not a link into bcsync: orders know nothing of the sync. The unique pair is
+    what makes the import exactly-once."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        PICKED = "picked", "Picked"
+        SHIPPED = "shipped", "Shipped"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # Unique ignoring case (a constraint on UPPER(number)), like customer codes.
+    number = models.CharField(
+        max_length=40, validators=[validate_order_number],
+        help_text="Letters, digits and dashes, e.g. WEB-1042.",
+    )
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.PROTECT, related_name="sales_orders",
+        help_text="Empty: a sale to no customer on file.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO,
+                                   validators=[MinValueValidator(ZERO)])
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO,
+                                   validators=[MinValueValidator(ZERO)])
+    shipping = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO,
+                                   validators=[MinValueValidator(ZERO)])
+    tax = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO,
+                              validators=[MinValueValidator(ZERO)])
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO,
+                                validators=[MinValueValidator(ZERO)])
+    currency_code = models.CharField(max_length=3, default="USD",
+                                     help_text="ISO 4217, e.g. USD.")
+    source_store_hash = models.CharField(
+        "source store", max_length=50, blank=True,
+        help_text="The BigCommerce store hash the order came from; empty for a POS sale.",
+    )
+    bc_order_id = models.PositiveBigIntegerField(
+        "BigCommerce order id", null=True, blank=True,
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(number__regex=CODE_REGEX),
+                                   name="sales_order_number_shape"),
+            models.UniqueConstraint(
+                Upper("number"), name="sales_order_number_unique_ci",
+                violation_error_message="A sales order with this number already exists.",
+            ),
+            # Exactly once: one POS order per BigCommerce order of a store.
+            models.UniqueConstraint(
+                fields=["source_store_hash", "bc_order_id"],
+                condition=Q(bc_order_id__isnull=False),
+                name="sales_order_once_per_bc_order",
+                violation_error_message="This BigCommerce order is already imported.",
+            ),
+            models.CheckConstraint(
+                condition=Q(bc_order_id__isnull=True) | ~Q(source_store_hash=""),
+                name="sales_order_bc_id_has_store",
+                violation_error_message="A BigCommerce order id needs its source store.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "picked", "shipped", "completed",
+                                        "cancelled"]),
+                name="sales_order_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(subtotal__gte=0, discount__gte=0, shipping__gte=0, tax__gte=0,
+                            total__gte=0),
+                name="sales_order_amounts_gte_0",
+            ),
+            models.CheckConstraint(condition=Q(currency_code__regex=CURRENCY_REGEX),
+                                   name="sales_order_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        self.currency_code = (self.currency_code or "").upper()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        self.currency_code = (self.currency_code or "").upper()
+        if self.bc_order_id is not None and not self.source_store_hash.strip():
+            errors["source_store_hash"] = (f"Order {self.number}: a BigCommerce order id "
+                                           "needs the store it came from.")
+        if self.number and SalesOrder.objects.filter(number__iexact=self.number).exclude(
+                pk=self.pk).exists():
+            errors["number"] = f"Order number {self.number!r} is already used (letter case aside)."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def source(self) -> str:
+        if self.bc_order_id is None:
+            return ""
+        return f"{self.source_store_hash} #{self.bc_order_id}"
+
+
+class SalesOrderAddress(PostalAddress):
+    """A copy of an address as it was when the order was placed: later edits to the
+    customer's addresses leave the order's alone. BigCommerce allows several shipping
+    addresses on one order, hence rows, not columns on the order."""
+
+    class Kind(models.TextChoices):
+        BILLING = "billing", "Billing"
+        SHIPPING = "shipping", "Shipping"
+
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    email = models.EmailField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["order", "kind", "pk"]
+        verbose_name_plural = "sales order addresses"
+        constraints = [
+            models.UniqueConstraint(fields=["order"], condition=Q(kind="billing"),
+                                    name="sales_order_one_billing_address",
+                                    violation_error_message="The order already has a billing "
+                                                            "address."),
+            models.CheckConstraint(condition=Q(kind__in=["billing", "shipping"]),
+                                   name="sales_order_address_kind_valid"),
+            models.CheckConstraint(condition=Q(country_code__regex=COUNTRY_CODE_REGEX),
+                                   name="sales_order_address_country_iso2"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.one_line}"
+
+
+class SalesOrderLine(models.Model):
+    """One line as sold. SKU, name and price are kept as sold; a line whose SKU matched no
+    POS item is kept with no item and flagged unmatched, never dropped."""
+
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="sales_order_lines")
+    variant = models.ForeignKey(Variant, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="sales_order_lines")
+    sku = models.CharField("SKU as sold", max_length=255, blank=True)
+    name = models.CharField("name as sold", max_length=255)
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    picked_quantity = models.PositiveIntegerField(default=0)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO,
+                                     validators=[MinValueValidator(ZERO)])
+    line_total = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO,
+                                     validators=[MinValueValidator(ZERO)])
+    unmatched = models.BooleanField(
+        default=False, help_text="The SKU sold matched no POS item: the line has no item.",
+    )
+    bc_line_id = models.PositiveBigIntegerField("BigCommerce line id", null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "bc_line_id"],
+                                    condition=Q(bc_line_id__isnull=False),
+                                    name="sales_order_line_bc_id_once"),
+            models.CheckConstraint(condition=Q(quantity__gte=1),
+                                   name="sales_order_line_quantity_gte_1"),
+            models.CheckConstraint(condition=Q(picked_quantity__lte=F("quantity")),
+                                   name="sales_order_line_picked_lte_quantity",
+                                   violation_error_message="Picked quantity cannot exceed "
+                                                           "the quantity sold."),
+            models.CheckConstraint(condition=Q(unit_price__gte=0, line_total__gte=0),
+                                   name="sales_order_line_amounts_gte_0"),
+            models.CheckConstraint(condition=Q(unmatched=False) | Q(item__isnull=True),
+                                   name="sales_order_line_unmatched_has_no_item"),
+            models.CheckConstraint(condition=Q(variant__isnull=True) | Q(item__isnull=False),
+                                   name="sales_order_line_variant_has_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.quantity} × {self.sku or self.name}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        label = f"Line {self.sku or self.name!r}"
+        if (self.picked_quantity or 0) > (self.quantity or 0):
+            errors["picked_quantity"] = (f"{label}: picked {self.picked_quantity} is more "
+                                         f"than the {self.quantity} sold.")
+        if self.variant_id and self.variant is not None and self.variant.item_id != self.item_id:
+            errors["variant"] = f"{label}: variant {self.variant.sku} belongs to another item."
+        if self.unmatched and self.item_id:
+            errors["unmatched"] = f"{label}: a line with an item is not unmatched."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Transaction(models.Model):
+    """Money moved on an order: a sale, or a refund. An edit on BigCommerce becomes one of
+    these for just the change; `reason` says which change."""
+
+    class Kind(models.TextChoices):
+        SALE = "sale", "Sale"
+        REFUND = "refund", "Refund"
+
+    # PROTECT: an order whose money has moved is not deleted with its history.
+    order = models.ForeignKey(SalesOrder, on_delete=models.PROTECT, related_name="transactions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2,
+                                 validators=[MinValueValidator(ZERO)],
+                                 help_text="Always ≥ 0; the kind says which way it went.")
+    reason = models.CharField(max_length=500, blank=True,
+                              help_text="What caused it, e.g. line 12 quantity 3 → 1.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["sale", "refund"]),
+                                   name="transaction_kind_valid"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="transaction_amount_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} on {self.order_id}"
+
+
+class TransactionLine(models.Model):
+    """How much of one order line a transaction sold or refunded."""
+
+    transaction = models.ForeignKey(Transaction, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(SalesOrderLine, on_delete=models.PROTECT,
+                             related_name="transaction_lines")
+    quantity = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2,
+                                 validators=[MinValueValidator(ZERO)])
+    restock = models.BooleanField(default=False, help_text="A refund put the stock back.")
+
+    class Meta:
+        ordering = ["transaction", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0),
+                                   name="transaction_line_amount_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of line {self.line_id}"

@@ -41,6 +41,11 @@ def validate_carrier_code(value: str) -> None:
     _validate_code(value, noun="Carrier code", code="invalid_carrier_code")
 
 
+def validate_order_number(value: str) -> None:
+    """A sales order number (WEB-1042): letters, digits and dashes."""
+    _validate_code(value, noun="Order number", code="invalid_order_number")
+
+
 def validate_country_code(value: str) -> None:
     """An ISO 3166-1 alpha-2 code's shape (US, gb); the model stores it in capitals."""
     if not _COUNTRY.fullmatch(value or ""):

@@ -9,7 +9,8 @@ from bcsync.roles import ROLE_PERMISSIONS
 pytestmark = pytest.mark.django_db
 
 SALES = ["customer", "customeraddress", "customercontact", "pricelevel", "pricelevelprice",
-         "carrier"]
+         "carrier", "salesorder", "salesorderaddress", "salesorderline", "transaction",
+         "transactionline"]
 VERBS = ["add", "change", "delete", "view"]
 
 
@@ -38,3 +39,11 @@ def test_the_sync_operator_and_the_settings_admin_only_see_them(request, persona
             assert not user.has_perm(f"orders.{verb}_{model}"), (persona, verb, model)
     assert user.has_perm("catalog.view_unitofmeasure")
     assert not user.has_perm("catalog.change_unitofmeasure")
+
+
+@pytest.mark.parametrize("persona", ["bob", "carol", "dave"])
+def test_everyone_who_sees_stock_reads_its_movements_and_nobody_edits_them(request, persona):
+    user = request.getfixturevalue(persona)
+    assert user.has_perm("catalog.view_stockmovement")
+    for verb in ("add", "change", "delete"):
+        assert not user.has_perm(f"catalog.{verb}_stockmovement"), (persona, verb)
