@@ -1,9 +1,9 @@
 """Bulk product imports and the initial dataset as SyncJobs (kind Import), as bulk uploads
 are (bcsync.push.jobs): recorded before they are queued, claimed by one worker with a
 conditional UPDATE, progress kept on the row, swept back into the queue when a worker died.
+They are requested through `bcsync.imports.job_requests` (which queues them through the
+tasks; this module is what the tasks run).
 
-    job = import_job_request(connection=…, user=…, bc_product_ids=[…])   # the Web View
-    job = initial_dataset_request(connection=…, user=…)                   # once per store
     import_job_run(job_id=…)                                              # the bulk worker
     import_jobs_sweep()                                                   # beat: ids to resend
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -27,57 +27,12 @@ from ..push.jobs import QUEUED_LOST_AFTER, ClaimLost
 from .carriers import carriers_import
 from .products import ImportReport, products_import
 from .settings import (
-    InitialDatasetRefused,
-    default_location,
-    import_settings_for,
     initial_abort,
-    initial_claim,
     initial_finish,
 )
 
 logger = logging.getLogger("bcsync.imports")
 
-
-
-def import_job_request(*, connection: StoreConnection, user: Any,
-                       bc_product_ids: Sequence[int]) -> SyncJob:
-    """Record a bulk import and send it to the bulk queue once this transaction commits."""
-    from ..tasks import import_job_enqueue
-
-    ids = sorted({int(i) for i in bc_product_ids})
-    job = SyncJob.objects.create(
-        connection=connection, kind=SyncJob.Kind.IMPORT,
-        requested_by=user if getattr(user, "pk", None) else None,
-        params={"bc_product_ids": ids}, total=len(ids))
-    import_job_enqueue(job_id=job.pk)
-    return job
-
-
-@transaction.atomic
-def initial_dataset_request(*, connection: StoreConnection, user: Any, enqueue: bool = True
-                            ) -> SyncJob:
-    """Start the initial dataset (products, inventory, carriers) — once: raises
-    InitialDatasetRefused when it ran already or is running. `enqueue=False`: the caller
-    runs it (the command)."""
-    from ..tasks import import_job_enqueue
-
-    # Refused before the claim: a run over an empty LC, or with nowhere to put stock, would
-    # use up the only run for nothing.
-    total = LcProduct.objects.filter(store_hash=connection.store_hash).count()
-    if not total:
-        raise InitialDatasetRefused("The local copy has no products of this store yet: run a "
-                                    "Full Reload of products first.")
-    if default_location(import_settings_for(connection=connection)) is None:
-        raise InitialDatasetRefused("No location to put the imported stock at: choose the "
-                                    "default location (or the store's POS location) first.")
-    initial_claim(connection=connection, user=user)
-    job = SyncJob.objects.create(
-        connection=connection, kind=SyncJob.Kind.IMPORT,
-        requested_by=user if getattr(user, "pk", None) else None,
-        params={"initial": True}, total=total)
-    if enqueue:
-        import_job_enqueue(job_id=job.pk)
-    return job
 
 
 def carriers_hook(*, connection: StoreConnection) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Bulk uploads as SyncJobs: recorded before they are queued, claimed by one worker with a
 conditional UPDATE, progress (done / total / failed) kept on the row for the page's progress
-bar, and swept back into the queue when a worker died or the message was lost.
+bar, and swept back into the queue when a worker died or the message was lost. They are
+requested through `bcsync.push.job_requests` (which queues them through the tasks; this
+module is what the tasks run).
 
-    job = upload_job_request(connection=…, user=…, item_ids=[…])   # the view; enqueues
     upload_job_run(job_id=…)                                       # the bulk worker
     upload_jobs_sweep()                                            # beat: ids to send again
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ from django.utils import timezone
 from catalog.models import Item
 from localcopy.claims import stale_after
 
-from ..models import StoreConnection, SyncJob
+from ..models import SyncJob
 from .upload import UploadSummary, items_upload
 
 logger = logging.getLogger("bcsync.push")
@@ -34,19 +34,6 @@ QUEUED_LOST_AFTER = timedelta(minutes=5)
 
 class ClaimLost(Exception):
     """The job was swept from under this worker (its heartbeat was too late)."""
-
-
-def upload_job_request(*, connection: StoreConnection, user: Any, item_ids: Sequence[int]
-                       ) -> SyncJob:
-    """Record a bulk upload and send it to the bulk queue once this transaction commits."""
-    from ..tasks import upload_job_enqueue
-
-    job = SyncJob.objects.create(
-        connection=connection, kind=SyncJob.Kind.UPLOAD,
-        requested_by=user if getattr(user, "pk", None) else None,
-        params={"item_ids": [int(i) for i in item_ids]}, total=len(item_ids))
-    upload_job_enqueue(job_id=job.pk)
-    return job
 
 
 def _claim(job_id: int) -> str | None:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 from catalog.models import Department, Location, UnitOfMeasure, Vendor
 
-from ..imports.jobs import initial_dataset_request
+from ..imports.job_requests import initial_dataset_request
 from ..imports.settings import InitialDatasetRefused, import_settings_for, initial_reenable
 from ..models import FieldMapping, ImportSettings, StoreConnection
 from .sections import Saved, SettingsSection, register

@@ -23,7 +23,8 @@ from ..client import BigCommerceError
 from ..connections import client_for
 from ..models import ItemSync, StoreConnection, SyncJob
 from ..pos_grids import PosItemsGrid, pos_connection
-from ..push.jobs import job_progress, upload_job_request
+from ..push.job_requests import upload_job_request
+from ..push.jobs import job_progress
 from ..push.upload import ItemPlan, items_preview, items_upload
 from ..roles import can_preview, can_upload
 

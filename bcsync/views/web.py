@@ -3,7 +3,7 @@ Import Now's confirmation summary, the import itself (now for a few products, a 
 with a progress bar for more), import progress, and the links to a product's POS item and
 to BigCommerce. Thin: each view checks the role rule, reads the selection and calls one
 service (`web_imports`, `imports.products.products_import`,
-`imports.jobs.import_job_request`)."""
+`imports.job_requests.import_job_request`)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from grids.errors import GridParamError
 from grids.views import grid_client_config, selection_from_request
 from localcopy.models import LcProduct
 
-from ..imports.jobs import import_job_request
+from ..imports.job_requests import import_job_request
 from ..imports.products import products_import
 from ..models import ItemSync, StoreConnection, SyncJob
 from ..pos_grids import pos_connection

@@ -9,12 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from bcsync.imports.jobs import (
-    import_job_request,
-    import_job_run,
-    import_jobs_sweep,
-    initial_dataset_request,
-)
+from bcsync.imports.job_requests import import_job_request, initial_dataset_request
+from bcsync.imports.jobs import import_job_run, import_jobs_sweep
 from bcsync.imports.settings import (
     InitialDatasetRefused,
     import_settings_for,

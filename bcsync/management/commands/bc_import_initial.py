@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from bcsync.imports.jobs import import_job_run, initial_dataset_request
+from bcsync.imports.job_requests import initial_dataset_request
+from bcsync.imports.jobs import import_job_run
 from bcsync.imports.products import ImportReport
 from bcsync.imports.settings import InitialDatasetRefused, import_settings_for
 
