@@ -21,3 +21,6 @@ class BcsyncConfig(AppConfig):
         outbox_signals_connect()
         # The tasks module hands the outbox its early-pass kick (see outbox_kick_set).
         from . import tasks  # noqa: F401
+
+        # The sync settings page's own sections register themselves on import.
+        from .settings_page import builtin  # noqa: F401

@@ -81,9 +81,8 @@ def unregister(key: str) -> None:
 
 
 def sections() -> list[SettingsSection]:
-    """Every registered section, in page order."""
-    from . import builtin  # noqa: F401  the page's own sections register on import
-
+    """Every registered section, in page order (the page's own register when the app is
+    ready: bcsync.apps)."""
     return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.key))
 
 
