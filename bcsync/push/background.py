@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.db import connection as db
-from django.db.models import F, Prefetch
+from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from catalog.models import Item, StockLevel, Variant
@@ -55,6 +55,7 @@ from ..models import (
     VariantSync,
     WorkerHeartbeat,
 )
+from ..notifications import notify
 from .exclusion import exclusion_reason
 from .fields import (
     INVENTORY_KEY,
@@ -490,21 +491,11 @@ def push_failure_notify(*, connection: StoreConnection, item_id: int, label: str
                         ) -> Notification:
     """Tell staff an item keeps failing to push: one unread notification per item, whose
     count goes up with each further failure."""
-    now = now or timezone.now()
     key = f"push-failed:{connection.pk}:{item_id}"
-    title = f"{label[:200]} fails to push to {connection.description}"[:300]
-    body = f"{attempts} attempts in a row failed. Last error: {message}"[:5000]
-    unread = Notification.objects.filter(key=key, read_at__isnull=True)
-    if not unread.update(count=F("count") + 1, updated_at=now, body=body, title=title):
-        try:
-            with transaction.atomic():
-                Notification.objects.create(
-                    kind=Notification.Kind.ERROR, connection=connection, title=title,
-                    body=body, url=f"/admin/catalog/item/{item_id}/change/", key=key,
-                    created_at=now, updated_at=now)
-        except IntegrityError:  # another pass created it a moment ago
-            unread.update(count=F("count") + 1, updated_at=now, body=body)
-    return unread.get()
+    title = f"{label[:200]} fails to push to {connection.description}"
+    body = f"{attempts} attempts in a row failed. Last error: {message}"
+    return notify(Notification.Kind.ERROR, connection=connection, title=title, body=body,
+                  url=f"/admin/catalog/item/{item_id}/change/", key=key, now=now)
 
 
 @dataclass(frozen=True)
