@@ -35,6 +35,8 @@ from .lc_jobs import (
     lc_sweep_run,
     lc_sync_all,
 )
+from .orders.jobs import order_import_run
+from .orders.passes import orders_pass_all
 from .push.background import push_pass_all
 from .push.jobs import upload_job_run, upload_jobs_sweep
 from .push.outbox import KICK_DELAY_SECONDS, outbox_kick_set
@@ -114,6 +116,9 @@ def lc_refresh_task(self: Task, connection_id: int, resource: str, bc_id: int) -
     summary = lc_refresh_run(connection_id=connection_id, resource=resource, bc_id=bc_id,
                              retry_in=retry_in)
     _retry_if_transient(self, summary, retry_in)
+    if resource == "order" and summary is not None and summary.ok:
+        # The LC has the order as BigCommerce has it now: import it (or its edits) at once.
+        order_import_enqueue(connection_id=connection_id, bc_order_id=bc_id)
     return summary.line() if summary else "nothing to do"
 
 
@@ -239,3 +244,32 @@ def import_job_task(job_id: int) -> str:
 
 def import_job_enqueue(*, job_id: int) -> None:
     _on_commit(import_job_task, job_id=job_id)
+
+
+# ---- order import --------------------------------------------------------------------------
+
+
+@shared_task(bind=True, name="bcsync.tasks.order_import_task", ignore_result=True,
+             max_retries=6, soft_time_limit=2 * MINUTE, time_limit=3 * MINUTE)
+def order_import_task(self: Task, connection_id: int, bc_order_id: int) -> str:
+    # Importing again is harmless (exactly once by constraint): a retry after a failed
+    # status write-back finds the order imported and only writes the status.
+    result = order_import_run(connection_id=connection_id, bc_order_id=bc_order_id)
+    if result is None:
+        return "nothing to do"
+    retry_in = _retry_in(self)
+    if result.status_written is False and retry_in is not None:
+        raise self.retry(countdown=retry_in.total_seconds())
+    return result.line()
+
+
+def order_import_enqueue(*, connection_id: int, bc_order_id: int) -> None:
+    """Import one order soon, on the realtime queue (settings.CELERY_TASK_ROUTES)."""
+    _on_commit(order_import_task, connection_id=connection_id, bc_order_id=bc_order_id)
+
+
+@shared_task(name="bcsync.tasks.orders_pass_task", ignore_result=True,
+             soft_time_limit=15 * MINUTE, time_limit=16 * MINUTE)
+def orders_pass_task() -> list[str]:
+    # No retry: beat's next run is the retry; each order's failure is on its OrderImport.
+    return [report.line() for report in orders_pass_all()]

@@ -196,9 +196,11 @@ CELERY_TASK_DEFAULT_QUEUE = QUEUE_REALTIME
 CELERY_TASK_ROUTES = {
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_BULK} for name in (
         "lc_reload_task", "lc_sync_task", "lc_reconcile_task", "lc_delete_task",
-        "lc_runs_prune_task", "upload_job_task", "push_pass_task", "import_job_task")},
+        "lc_runs_prune_task", "upload_job_task", "push_pass_task", "import_job_task",
+        "orders_pass_task")},
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_REALTIME} for name in (
-        "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task")},
+        "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task",
+        "order_import_task")},
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat entries live in one place; django-celery-beat copies them into the database on start,
@@ -231,6 +233,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # off). Edits also send a pass a few seconds after they commit.
     "push-pass": {
         "task": "bcsync.tasks.push_pass_task",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 60},
+    },
+    # Order import's background pass (Auto Import): each store's own interval decides
+    # whether this run takes its orders; a no-op for stores with Auto Import off.
+    "orders-auto-import": {
+        "task": "bcsync.tasks.orders_pass_task",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 60},
     },

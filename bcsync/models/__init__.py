@@ -7,6 +7,7 @@ from .customers import CustomerSync, PriceLevelSync
 # Migrations name these defaults by their old path, bcsync.models.<name>.
 from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
 from .imports import FieldMapping, ImportSettings, ItemNumberSource
+from .orders import ORDER_STATUSES, OrderImport, OrderSyncSettings
 from .push import (
     DEFAULT_POLICY,
     MANUAL_ONLY_FIELDS,
@@ -25,6 +26,7 @@ from .push import (
 __all__ = [
     "DEFAULT_POLICY",
     "MANUAL_ONLY_FIELDS",
+    "ORDER_STATUSES",
     "CustomerSync",
     "DepartmentCategory",
     "FieldMapping",
@@ -33,6 +35,8 @@ __all__ = [
     "ItemNumberSource",
     "ItemSync",
     "Notification",
+    "OrderImport",
+    "OrderSyncSettings",
     "Policy",
     "PriceLevelSync",
     "PushRequest",
