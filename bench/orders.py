@@ -150,7 +150,9 @@ def child(args: argparse.Namespace) -> None:
            "BCSYNC_VAR_DIR": str(workdir), "BCSYNC_PUBLIC_URL": f"http://127.0.0.1:{port}",
            "DJANGO_SETTINGS_MODULE": "settings.settings", "PYTHONUNBUFFERED": "1",
            "LOG_LEVEL": "WARNING"}
-    for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+    # DEBUG as the project's default (the throughput part turned it off in this process's
+    # environment, and off it redirects the webhook receiver to HTTPS).
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DEBUG"):
         env.pop(name, None)
     os.environ.update(env)
     python = sys.executable
