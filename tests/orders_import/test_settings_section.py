@@ -121,3 +121,21 @@ def test_dave_clears_the_last_sync(conn, dave):
     assert settings.last_sync_at is None
     page = client_for(dave).get(url(conn)).content.decode()
     assert "never" in page.split('id="settings-orders-last-sync"')[1][:300]
+
+
+def test_the_admin_lists_the_import_history_read_only(conn, alice):
+    from bcsync.models import OrderImport
+    from orders.models import SalesOrder
+
+    order = SalesOrder.objects.create(number="WEB-7", source_store_hash="abc123", bc_order_id=7)
+    OrderImport.objects.create(connection=conn, bc_order_id=7, sales_order=order,
+                               outcome="imported", status_to_write=9)
+    OrderImport.objects.create(connection=conn, bc_order_id=8, outcome="refused",
+                               message="[currency_code] Order #8: currency EUR")
+
+    page = client_for(alice).get(reverse("admin:bcsync_orderimport_changelist"))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "WEB-7" in text and "Refused" in text
+    assert client_for(alice).get(reverse("admin:bcsync_orderimport_add")).status_code == 403
