@@ -32,7 +32,7 @@ from ..imports.settings import import_settings_for
 from ..models import FieldMapping, Notification, OrderImport, OrderSyncSettings, StoreConnection
 from ..notifications import notify
 from .customers import order_customer
-from .lines import line_match, line_take_stock
+from .lines import Match, bundle_components, levels_below_zero, line_match, line_take_stock
 from .settings import get_status_ids, order_settings_for, status_name
 
 logger = logging.getLogger(__name__)
@@ -63,6 +63,17 @@ class OrderResult:
         return f"Order #{self.bc_order_id} {self.outcome}{what}{where}{tail}"
 
 
+@dataclass
+class BatchCache:
+    """What one batch (a pass, a command) reads once instead of once per order: line
+    matches, bundles' components, the Order Import mapping. One per batch and thread; a
+    change to links or bundles made during the batch shows from the next batch."""
+
+    matches: dict[tuple[Any, Any, str], Match] = field(default_factory=dict)
+    components: dict[int, list[tuple[Any, int]]] = field(default_factory=dict)
+    mapping: list[dict[str, Any]] | None = None
+
+
 class Refused(Exception):
     """An order that cannot be imported, with the field to blame."""
 
@@ -79,7 +90,8 @@ def _apply_edits(sales_order: SalesOrder, lc_order: LcOrder) -> None:
 
 def order_import(*, connection: StoreConnection, bc_order_id: int,
                  client: BigCommerceClient | None = None,
-                 settings: OrderSyncSettings | None = None) -> OrderResult:
+                 settings: OrderSyncSettings | None = None,
+                 cache: BatchCache | None = None) -> OrderResult:
     """Import the LC's copy of one order (or say why not); then write its status back."""
     settings = settings or order_settings_for(connection=connection)
     lc = LcOrder.objects.filter(store_hash=connection.store_hash, bc_id=bc_order_id).first()
@@ -87,7 +99,9 @@ def order_import(*, connection: StoreConnection, bc_order_id: int,
         return OrderResult(bc_order_id, SKIPPED, "not in the local copy")
     existing = _imported(connection, bc_order_id)
     if existing is not None:
-        _apply_edits(existing, lc)
+        start = start_moment(settings)
+        if start is None or lc.date_created is None or lc.date_created >= start:
+            _apply_edits(existing, lc)  # changes to orders before the start date: ignored
         result = OrderResult(bc_order_id, ALREADY, sales_order_id=existing.pk,
                              number=existing.number)
         result.status_written = _write_back_pending(connection, bc_order_id, client)
@@ -96,7 +110,7 @@ def order_import(*, connection: StoreConnection, bc_order_id: int,
     if reason:
         return OrderResult(bc_order_id, SKIPPED, reason)
     try:
-        created = _create(connection, settings, lc)
+        created = _create(connection, settings, lc, cache)
     except Refused as exc:
         _record_refusal(connection, lc, exc)
         return OrderResult(bc_order_id, FAILED, exc.message, field=exc.field)
@@ -138,13 +152,13 @@ def skip_reason(settings: OrderSyncSettings, lc: LcOrder) -> str:
 # ---- building the order --------------------------------------------------------------------
 
 
-def _create(connection: StoreConnection, settings: OrderSyncSettings, lc: LcOrder
-            ) -> tuple[SalesOrder, list[str]] | None:
+def _create(connection: StoreConnection, settings: OrderSyncSettings, lc: LcOrder,
+            cache: BatchCache | None = None) -> tuple[SalesOrder, list[str]] | None:
     """The order in one transaction. None: it exists already (another worker won)."""
     for attempt in range(ATTEMPTS):
         try:
             with transaction.atomic():
-                return _build(connection, settings, lc)
+                return _build(connection, settings, lc, cache)
         except IntegrityError as exc:
             if _imported(connection, lc.bc_id) is not None:
                 return None
@@ -204,14 +218,18 @@ def _check(lc: LcOrder, raw: dict[str, Any]) -> None:
                                       f"({line.sku or line.name}) has quantity {line.quantity}")
 
 
-def _build(connection: StoreConnection, settings: OrderSyncSettings, lc: LcOrder
-           ) -> tuple[SalesOrder, list[str]]:
+def _build(connection: StoreConnection, settings: OrderSyncSettings, lc: LcOrder,
+           cache: BatchCache | None) -> tuple[SalesOrder, list[str]]:
     raw = lc.raw if isinstance(lc.raw, dict) else {}
     _check(lc, raw)
     flags: list[str] = []
     what = f"Order #{lc.bc_id}"
-    rows = mapping_rows(mapping=import_settings_for(connection=connection).order_mapping,
-                        kind=FieldMapping.Kind.ORDER_IMPORT)
+    rows = cache.mapping if cache is not None else None
+    if rows is None:
+        rows = mapping_rows(mapping=import_settings_for(connection=connection).order_mapping,
+                            kind=FieldMapping.Kind.ORDER_IMPORT)
+        if cache is not None:
+            cache.mapping = rows
     mapped = mapping_apply(rows, raw)
     notes = mapped.get("notes", "")
     if len(notes) > NOTES_MAX:
@@ -232,7 +250,7 @@ def _build(connection: StoreConnection, settings: OrderSyncSettings, lc: LcOrder
     if order.customer is not None:
         order.save(update_fields=["customer", "updated_at"])
     _addresses(order, lc, raw, rows, mapped, flags)
-    _lines(connection, order, lc, flags)
+    _lines(connection, order, lc, flags, cache)
     status_to_write = settings.set_status_id
     if status_to_write is not None and status_to_write == lc.status_id:
         status_to_write = None
@@ -295,17 +313,23 @@ def _addresses(order: SalesOrder, lc: LcOrder, raw: dict[str, Any],
 
 
 def _lines(connection: StoreConnection, order: SalesOrder, lc: LcOrder,
-           flags: list[str]) -> None:
+           flags: list[str], cache: BatchCache | None) -> None:
     location = connection.pos_location
     if location is None:
         flags.append("stock: the store connection has no POS location: no stock taken")
     unmatched: list[str] = []
-    below: list[str] = []
+    moved: list[tuple[Any, Any]] = []
     for line in lc.lines.all().order_by("bc_id"):
         raw = line.raw if isinstance(line.raw, dict) else {}
         label = f"Order #{lc.bc_id} line {line.bc_id}"
-        match = line_match(connection=connection, product_bc_id=line.product_bc_id,
-                           variant_bc_id=line.variant_bc_id, sku=line.sku)
+        key = (line.product_bc_id, line.variant_bc_id, line.sku)
+        if cache is not None and key in cache.matches:
+            match = cache.matches[key]
+        else:
+            match = line_match(connection=connection, product_bc_id=line.product_bc_id,
+                               variant_bc_id=line.variant_bc_id, sku=line.sku)
+            if cache is not None:
+                cache.matches[key] = match
         sku = _text(line.sku, 255)
         row = SalesOrderLine.objects.create(
             order=order, item=match.item, variant=match.variant, sku=sku,
@@ -322,9 +346,18 @@ def _lines(connection: StoreConnection, order: SalesOrder, lc: LcOrder,
             continue
         if location is None:
             continue
-        for level in line_take_stock(item=match.item, variant=match.variant,
-                                     quantity=line.quantity, location=location,
-                                     reference=f"{order.number} line {line.bc_id}"):
+        components = None
+        if cache is not None:
+            if match.item.pk not in cache.components:
+                cache.components[match.item.pk] = bundle_components(match.item)
+            components = cache.components[match.item.pk]
+        moved += line_take_stock(item=match.item, variant=match.variant,
+                                 quantity=line.quantity, location=location,
+                                 reference=f"{order.number} line {line.bc_id}",
+                                 components=components)
+    below = []
+    if location is not None:
+        for level in levels_below_zero(moved=moved, location=location):
             sku_of = level.variant.sku if level.variant is not None else level.item.sku
             below.append(f"{sku_of} at {location.code}: {level.on_hand}")
     # Raised in the order's transaction: an order rolled back leaves no notification behind.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from catalog.models import BundleComponent, Item, Location, StockLevel, StockMovement, Variant
 from catalog.stock import stock_move
 
@@ -44,21 +46,39 @@ def line_match(*, connection: StoreConnection, product_bc_id: int | None,
     return Match(None, None, "")
 
 
+def bundle_components(item: Item) -> list[tuple[Item, int]]:
+    """The bundle's components with their quantity each (empty: not a bundle)."""
+    return [(c.component, c.quantity) for c in
+            BundleComponent.objects.filter(bundle=item).select_related("component")]
+
+
 def line_take_stock(*, item: Item, variant: Variant | None, quantity: int,
-                    location: Location, reference: str) -> list[StockLevel]:
+                    location: Location, reference: str,
+                    components: list[tuple[Item, int]] | None = None
+                    ) -> list[tuple[Item, Variant | None]]:
     """Take the line's stock at `location`: a bundle's components (each its quantity × the
-    line's), else the item or variant itself. Returns the levels that went below zero."""
-    components = list(BundleComponent.objects.filter(bundle=item).select_related("component"))
+    line's), else the item or variant itself. Returns what it moved (item, variant), for
+    the caller to check for levels below zero once per order."""
+    if components is None:
+        components = bundle_components(item)
     moves: list[tuple[Item, Variant | None, int]]
     if components and variant is None:
-        moves = [(c.component, None, c.quantity * quantity) for c in components]
+        moves = [(component, None, per * quantity) for component, per in components]
     else:
         moves = [(item, variant, quantity)]
-    below: list[StockLevel] = []
     for move_item, move_variant, qty in moves:
         stock_move(item=move_item, variant=move_variant, location=location, delta=-qty,
                    reason=StockMovement.Reason.SALE, reference=reference)
-        level = StockLevel.objects.get(item=move_item, variant=move_variant, location=location)
-        if level.on_hand < 0:
-            below.append(level)
-    return below
+    return [(move_item, move_variant) for move_item, move_variant, _ in moves]
+
+
+def levels_below_zero(*, moved: list[tuple[Item, Variant | None]],
+                      location: Location) -> list[StockLevel]:
+    """The levels among `moved` at `location` whose on hand is now below zero (one query)."""
+    if not moved:
+        return []
+    which = Q()
+    for item, variant in moved:
+        which |= Q(item=item, variant=variant)
+    return list(StockLevel.objects.filter(which, location=location, on_hand__lt=0)
+                .select_related("item", "variant"))

@@ -23,7 +23,14 @@ from ..client import BigCommerceClient
 from ..connections import client_for
 from ..imports.customers import customers_import
 from ..models import OrderImport, OrderSyncSettings, StoreConnection
-from .importing import OUTCOMES, OrderResult, order_import, start_moment, writebacks_retry
+from .importing import (
+    OUTCOMES,
+    BatchCache,
+    OrderResult,
+    order_import,
+    start_moment,
+    writebacks_retry,
+)
 from .settings import get_status_ids, order_settings_for
 
 # Changes within this much of the last sync are read again (the LC's rows may be written
@@ -68,9 +75,10 @@ def orders_import_batch(*, connection: StoreConnection, client: BigCommerceClien
     if since is None:
         # A cleared last sync starts over: every customer first, then every order.
         report.customers = customers_import(connection=connection).line()
+    cache = BatchCache()
     for bc_id in orders_to_import(connection=connection, settings=settings, since=since):
         report.results.append(order_import(connection=connection, bc_order_id=bc_id,
-                                           client=client, settings=settings))
+                                           client=client, settings=settings, cache=cache))
     report.writebacks_retried = writebacks_retry(connection=connection, client=client)
     return report
 
