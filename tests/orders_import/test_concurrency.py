@@ -22,8 +22,10 @@ from .conftest import bc_status, into_lc, on_hand, place
 pytestmark = [pytest.mark.emulator, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize("faults", [{}, {"error_rate": 0.3, "reset_after_write_rate": 0.2,
+                                         "seed": 3}], ids=["clean", "faults"])
 def test_four_workers_import_the_same_orders_exactly_once(store, connection, client, items,
-                                                           shop):
+                                                           shop, faults):
     if db_connection.vendor != "postgresql":
         pytest.skip("SQLite's test database is one connection: no concurrent writers")
     ids = [place(store, [{"product_id": 3, "quantity": 1},
@@ -32,6 +34,7 @@ def test_four_workers_import_the_same_orders_exactly_once(store, connection, cli
                           "price_inc_tax": 4}],
                  email=f"buyer{n}@example.com") for n in range(8)]
     into_lc(connection, client, *ids)
+    store.faults(**faults)
     barrier = threading.Barrier(4)
     outcomes: list[str] = []
     errors: list[BaseException] = []
@@ -56,7 +59,11 @@ def test_four_workers_import_the_same_orders_exactly_once(store, connection, cli
     for t in threads:
         t.join()
 
+    store.faults()
     assert not errors, errors
+    if faults:  # what failed to write back is written by the next import of the order
+        for bc_id in ids:
+            order_import(connection=connection, bc_order_id=bc_id, client=client)
     assert outcomes.count(IMPORTED) == len(ids)
     assert outcomes.count(ALREADY) == 3 * len(ids)
     assert sorted(SalesOrder.objects.filter(bc_order_id__in=ids)
