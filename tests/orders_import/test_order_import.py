@@ -280,3 +280,53 @@ def test_enormous_notes_unicode_and_a_missing_address_are_imported_with_flags(
     assert not order.addresses.exists()
     assert order.customer is not None
     assert (order.customer.first_name, order.customer.last_name) == ("Zoë", "Łukasz 山田")
+
+
+def test_a_registered_customer_not_yet_linked_is_found_by_email_and_linked(
+        store, connection, client, items):
+    customer = Customer.objects.create(code="ANN", last_name="Ann", email="ann@example.com")
+    oid = place(store, [{"product_id": 1, "quantity": 1}], customer_id=1,
+                email="ann@example.com")
+    into_lc(connection, client, oid)
+    LcOrder.objects.filter(bc_id=oid).update(email="ann@example.com")
+
+    order_import(connection=connection, bc_order_id=oid, client=client)
+
+    assert SalesOrder.objects.get(bc_order_id=oid).customer == customer
+    assert CustomerSync.objects.get(connection=connection, bc_customer_id=1).customer == customer
+
+
+def test_a_registered_customer_only_the_lc_knows_is_imported_and_linked(
+        store, connection, client, items):
+    from localcopy.services import lc_reload
+
+    assert lc_reload(client=client, store_hash=connection.store_hash, dataset="customers").ok
+    oid = place(store, [{"product_id": 1, "quantity": 1}], customer_id=2)
+    into_lc(connection, client, oid)
+
+    order_import(connection=connection, bc_order_id=oid, client=client)
+
+    link = CustomerSync.objects.get(connection=connection, bc_customer_id=2)
+    assert SalesOrder.objects.get(bc_order_id=oid).customer == link.customer
+    assert link.customer.code == "WEB2"
+
+
+def test_a_line_for_a_product_deleted_since_is_kept_unmatched_and_says_so(
+        store, connection, client, items):
+    from localcopy.services import lc_refresh_record, lc_reload
+
+    oid = place(store, [{"product_id": 1, "quantity": 1}, {"product_id": 2, "quantity": 1}])
+    assert lc_reload(client=client, store_hash=connection.store_hash, dataset="products").ok
+    store.delete_product(2)
+    assert lc_refresh_record(client=client, store_hash=connection.store_hash,
+                             resource="product", bc_id=2).ok
+    items["DEMO0002"].sku = "OLD0002"  # the POS no longer sells it under that SKU either
+    items["DEMO0002"].save()
+    into_lc(connection, client, oid)
+
+    result = order_import(connection=connection, bc_order_id=oid, client=client)
+
+    assert result.outcome == IMPORTED
+    line = SalesOrder.objects.get(bc_order_id=oid).lines.get(sku="DEMO0002")
+    assert line.unmatched
+    assert any("no longer on BigCommerce" in f for f in result.flags)
