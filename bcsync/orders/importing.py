@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from localcopy.models import LcOrder, LcProduct
+from localcopy.models import LcOrder, LcOrderLine, LcProduct
 from orders.models import SalesOrder, SalesOrderAddress, SalesOrderLine
 
 from ..client import BigCommerceClient, BigCommerceError
@@ -202,26 +202,28 @@ def _number(connection: StoreConnection, bc_id: int) -> str:
     return number
 
 
-def _check(lc: LcOrder, raw: dict[str, Any]) -> None:
+def _check(lc: LcOrder, raw: dict[str, Any]) -> list[LcOrderLine]:
+    """Refuse what cannot be imported; returns the order's lines."""
     currency = (lc.currency_code or _text(raw.get("currency_code"), 3)).upper()
     store = _text(raw.get("store_default_currency_code") or raw.get("default_currency_code"),
                   3).upper()
     if currency and store and currency != store:
         raise Refused("currency_code", f"Order #{lc.bc_id}: currency {currency} is not the "
                                        f"store's currency {store}")
-    lines = list(lc.lines.all())
+    lines = list(lc.lines.all().order_by("bc_id"))
     if not lines:
         raise Refused("lines", f"Order #{lc.bc_id}: the order has no lines")
     for line in lines:
         if line.quantity <= 0:
             raise Refused("quantity", f"Order #{lc.bc_id}: line {line.bc_id} "
                                       f"({line.sku or line.name}) has quantity {line.quantity}")
+    return lines
 
 
 def _build(connection: StoreConnection, settings: OrderSyncSettings, lc: LcOrder,
            cache: BatchCache | None) -> tuple[SalesOrder, list[str]]:
     raw = lc.raw if isinstance(lc.raw, dict) else {}
-    _check(lc, raw)
+    lc_lines = _check(lc, raw)
     flags: list[str] = []
     what = f"Order #{lc.bc_id}"
     rows = cache.mapping if cache is not None else None
@@ -250,16 +252,19 @@ def _build(connection: StoreConnection, settings: OrderSyncSettings, lc: LcOrder
     if order.customer is not None:
         order.save(update_fields=["customer", "updated_at"])
     _addresses(order, lc, raw, rows, mapped, flags)
-    _lines(connection, order, lc, flags, cache)
+    _lines(connection, order, lc, lc_lines, flags, cache)
     status_to_write = settings.set_status_id
     if status_to_write is not None and status_to_write == lc.status_id:
         status_to_write = None
-    OrderImport.objects.update_or_create(
-        connection=connection, bc_order_id=lc.bc_id,
-        defaults={"sales_order": order, "outcome": OrderImport.Outcome.IMPORTED,
-                  "message": "; ".join(flags)[:1000], "flags": flags,
-                  "status_to_write": status_to_write, "status_written_at": None,
-                  "status_write_error": ""})
+    record = {"sales_order": order, "outcome": OrderImport.Outcome.IMPORTED,
+              "message": "; ".join(flags)[:1000], "flags": flags,
+              "status_to_write": status_to_write, "status_written_at": None,
+              "status_write_error": ""}
+    # A refusal recorded earlier is overwritten; else a new row (a concurrent one can't
+    # exist: the order's own insert above already won the claim).
+    if not OrderImport.objects.filter(connection=connection, bc_order_id=lc.bc_id).update(
+            **record):
+        OrderImport.objects.create(connection=connection, bc_order_id=lc.bc_id, **record)
     return order, flags
 
 
@@ -313,13 +318,15 @@ def _addresses(order: SalesOrder, lc: LcOrder, raw: dict[str, Any],
 
 
 def _lines(connection: StoreConnection, order: SalesOrder, lc: LcOrder,
-           flags: list[str], cache: BatchCache | None) -> None:
+           lc_lines: list[LcOrderLine], flags: list[str], cache: BatchCache | None) -> None:
     location = connection.pos_location
     if location is None:
         flags.append("stock: the store connection has no POS location: no stock taken")
     unmatched: list[str] = []
     moved: list[tuple[Any, Any]] = []
-    for line in lc.lines.all().order_by("bc_id"):
+    rows: list[SalesOrderLine] = []
+    stock: list[tuple[Match, LcOrderLine]] = []
+    for line in lc_lines:
         raw = line.raw if isinstance(line.raw, dict) else {}
         label = f"Order #{lc.bc_id} line {line.bc_id}"
         key = (line.product_bc_id, line.variant_bc_id, line.sku)
@@ -331,12 +338,13 @@ def _lines(connection: StoreConnection, order: SalesOrder, lc: LcOrder,
             if cache is not None:
                 cache.matches[key] = match
         sku = _text(line.sku, 255)
-        row = SalesOrderLine.objects.create(
+        row = SalesOrderLine(
             order=order, item=match.item, variant=match.variant, sku=sku,
             name=_text(line.name, 255) or sku or "(no name)", quantity=line.quantity,
             unit_price=_money(raw, "price_ex_tax", label),
             line_total=_money(raw, "total_ex_tax", label),
             unmatched=match.item is None, bc_line_id=line.bc_id)
+        rows.append(row)
         if match.item is None:
             gone = (line.product_bc_id and not LcProduct.objects.filter(
                 store_hash=connection.store_hash, bc_id=line.product_bc_id).exists())
@@ -344,8 +352,10 @@ def _lines(connection: StoreConnection, order: SalesOrder, lc: LcOrder,
             unmatched.append(f"{sku or row.name}{why}")
             flags.append(f"line {line.bc_id}: SKU {sku or '(none)'} matches no POS item{why}")
             continue
-        if location is None:
-            continue
+        stock.append((match, line))
+    SalesOrderLine.objects.bulk_create(rows)
+    for match, line in stock if location is not None else []:
+        assert match.item is not None and location is not None
         components = None
         if cache is not None:
             if match.item.pk not in cache.components:
