@@ -30,7 +30,7 @@ from localcopy.models import (
 from localcopy.parsing import read_datetime
 from localcopy.services import lc_reload
 
-from .conftest import STORE, make_client
+from .conftest import STORE, make_client, without_variants
 
 pytestmark = [pytest.mark.django_db, pytest.mark.emulator]
 
@@ -50,7 +50,8 @@ def test_a_product_reload_mirrors_every_product_and_variant_exactly(client, api)
     assert len(variants) == sum(len(p["variants"]) for p in served)
     for product in served:
         row = rows[product["id"]]
-        assert row.raw == product
+        # Each raw document once: the product without its variants, each variant on its row.
+        assert row.raw == without_variants(product) and "variants" in product
         assert (row.name, row.sku, row.upc) == (product["name"], product["sku"], product["upc"])
         assert row.price == money(product["price"])
         assert row.cost_price == money(product["cost_price"])
@@ -279,3 +280,22 @@ def test_every_column_reads_back_as_the_parser_made_it_on_this_backend(client):
         parsed = parsing.parse_variant(variant.raw, product_bc_id=variant.product_bc_id)
         assert {n: getattr(variant, n) for n in parsed.fields} == parsed.fields
         assert variant.product.bc_id == variant.product_bc_id
+
+
+def test_a_change_to_one_variant_alone_is_still_seen_though_the_product_row_omits_variants(
+        client, api):
+    lc_reload(client=client, store_hash=STORE, dataset="products")
+    product = next(p for p in api.all_v3("/v3/catalog/products", include="variants")
+                   if len(p["variants"]) > 1)
+    variant = product["variants"][1]
+    response = api.session.put(
+        f"{api.emu.api_url}/v3/catalog/products/{product['id']}/variants/{variant['id']}",
+        json={"price": 123.45}, timeout=30)
+    response.raise_for_status()
+
+    summary = lc_reload(client=client, store_hash=STORE, dataset="products")
+
+    assert summary.updated == 1, summary.line()
+    row = LcVariant.objects.get(store_hash=STORE, bc_id=variant["id"])
+    assert row.price == money(123.45) and row.raw["price"] == 123.45
+    assert "variants" not in LcProduct.objects.get(store_hash=STORE, bc_id=product["id"]).raw
