@@ -222,3 +222,20 @@ def test_bad_totals_are_refused_naming_the_order_and_field_and_nothing_is_writte
 
     assert not Transaction.objects.filter(order=order).exists()
     assert order.lines.get(bc_line_id=lines[a["id"]]).quantity == 3
+
+
+def test_the_order_page_shows_the_edits_transactions(store, shop, connection, bc, placed,
+                                                     alice):
+    from django.test import Client
+    from django.urls import reverse
+
+    order, lines = placed
+    a = shop.products[0]
+    edit_and_apply(store, connection, bc, order, [{"id": lines[a["id"]], "quantity": 1}])
+    browser = Client()
+    browser.force_login(alice)
+
+    page = browser.get(reverse("admin:orders_salesorder_change", args=[order.pk]))
+
+    assert page.status_code == 200
+    assert f"line {lines[a['id']]} quantity 3 → 1" in page.content.decode()
