@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import transaction
 
-from catalog.models import Item, Location, StockMovement, Variant
+from catalog.models import Item, Location, StockLevel, StockMovement, Variant
 from catalog.stock import stock_move
 from localcopy.models import LcOrder, LcOrderLine
 from orders.models import SalesOrder, SalesOrderLine, Transaction, TransactionLine
@@ -134,21 +134,34 @@ def line_item_match(*, connection: StoreConnection, product_bc_id: int | None,
 
 
 def line_stock_move(*, line: SalesOrderLine, location: Location | None, delta: int,
-                    reason: str, reference: str) -> bool:
+                    reason: str, reference: str,
+                    connection: StoreConnection | None = None) -> bool:
     """Move the stock of `delta` units of the line's item (negative: taken): a bundle's
     master moves each child's quantity instead. False when nothing could move (an unmatched
-    line, or no POS location on the connection)."""
+    line, or no POS location on the connection). Stock taken below zero raises a Warning."""
     if line.item is None or location is None or not delta:
         return False
     components = list(line.item.components.select_related("component"))
-    if components:
-        for part in components:
-            stock_move(item=part.component, location=location, delta=delta * part.quantity,
-                       reason=reason, reference=reference)
-    else:
-        stock_move(item=line.item, variant=line.variant, location=location, delta=delta,
+    moves = ([(part.component, None, delta * part.quantity) for part in components]
+             if components else [(line.item, line.variant, delta)])
+    for item, variant, quantity in moves:
+        stock_move(item=item, variant=variant, location=location, delta=quantity,
                    reason=reason, reference=reference)
+        if quantity < 0:
+            _warn_below_zero(item=item, variant=variant, location=location,
+                             reference=reference, connection=connection)
     return True
+
+
+def _warn_below_zero(*, item: Item, variant: Variant | None, location: Location,
+                     reference: str, connection: StoreConnection | None) -> None:
+    on_hand = (StockLevel.objects.filter(item=item, variant=variant, location=location)
+               .values_list("on_hand", flat=True).first())
+    if on_hand is not None and on_hand < 0:
+        sku = variant.sku if variant is not None else item.sku
+        notify(Notification.Kind.WARNING, connection=connection,
+               title=f"{reference}: {sku} is below zero at {location.code} ({on_hand})",
+               key=f"stock-below-zero:{item.pk}:{variant.pk if variant else 0}:{location.pk}")
 
 
 # ---- applying an edit --------------------------------------------------------------------
@@ -208,7 +221,8 @@ def apply_order_edits(*, connection: StoreConnection, sales_order: SalesOrder,
                     result.unmatched_lines.append(bc_line_id)
                 reason = f"{label} added: {new_qty} × {pos.sku or pos.name}"
                 moved = line_stock_move(line=pos, location=location, delta=-new_qty,
-                                        reason=reason_code, reference=f"{order.number} {label}")
+                                        reason=reason_code, reference=f"{order.number} {label}",
+                                        connection=connection)
                 result.stock_skipped |= pos.item is not None and not moved
                 result.transactions.append(_transaction(
                     order=order, kind=Transaction.Kind.SALE, line=pos, quantity=new_qty,
@@ -220,15 +234,17 @@ def apply_order_edits(*, connection: StoreConnection, sales_order: SalesOrder,
             change = (f"{label} removed ({old_qty} × {pos.sku or pos.name})" if new_qty == 0
                       else f"{label} quantity {old_qty} → {new_qty}")
             result.transactions.append(_apply_change(
-                order=order, line=pos, old_qty=old_qty, new_qty=new_qty, reason=change,
-                location=location, reason_code=reason_code, result=result))
+                connection=connection, order=order, line=pos, old_qty=old_qty,
+                new_qty=new_qty, reason=change, location=location, reason_code=reason_code,
+                result=result))
         for gone_id, pos in pos_lines.items():
             if gone_id in lc_lines or pos.quantity == 0:
                 continue
             change = f"line {gone_id} removed ({pos.quantity} × {pos.sku or pos.name})"
             result.transactions.append(_apply_change(
-                order=order, line=pos, old_qty=pos.quantity, new_qty=0, reason=change,
-                location=location, reason_code=reason_code, result=result))
+                connection=connection, order=order, line=pos, old_qty=pos.quantity,
+                new_qty=0, reason=change, location=location, reason_code=reason_code,
+                result=result))
         changed = [name for name, value in totals.items() if getattr(order, name) != value]
         if changed:
             for name in changed:
@@ -243,14 +259,15 @@ def apply_order_edits(*, connection: StoreConnection, sales_order: SalesOrder,
     return result
 
 
-def _apply_change(*, order: SalesOrder, line: SalesOrderLine, old_qty: int, new_qty: int,
-                  reason: str, location: Location | None, reason_code: str,
-                  result: EditResult) -> Transaction:
+def _apply_change(*, connection: StoreConnection, order: SalesOrder, line: SalesOrderLine,
+                  old_qty: int, new_qty: int, reason: str, location: Location | None,
+                  reason_code: str, result: EditResult) -> Transaction:
     delta = new_qty - old_qty
     kind = Transaction.Kind.SALE if delta > 0 else Transaction.Kind.REFUND
     # Stock follows the order: a sale of more takes it, a cut gives it back.
     moved = line_stock_move(line=line, location=location, delta=-delta, reason=reason_code,
-                            reference=f"{order.number} line {line.bc_line_id}")
+                            reference=f"{order.number} line {line.bc_line_id}",
+                            connection=connection)
     result.stock_skipped |= line.item is not None and not moved
     txn = _transaction(order=order, kind=kind, line=line, quantity=abs(delta), reason=reason,
                        restock=moved and delta < 0)

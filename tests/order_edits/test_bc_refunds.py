@@ -155,3 +155,29 @@ def test_a_refund_for_an_order_not_imported_does_nothing_and_records_the_skip(
     assert not Transaction.objects.exists() and not OrderRefundApplied.objects.exists()
     skip = SyncEvent.objects.get(connection=connection)
     assert skip.action == SyncEvent.Action.SKIPPED and str(bc_order["id"]) in skip.label
+
+
+def test_a_refund_of_a_line_the_pos_order_lacks_fails_by_name_until_the_edit_is_applied(
+        store, api, shop, connection, bc, placed):
+    order, _ = placed
+    c = shop.products[2]
+    store.edit_order(order.bc_order_id, [{"product_id": c["id"], "quantity": 2}])
+    new_id = {x["product_id"]: x["id"] for x in api.lines(order.bc_order_id)}[c["id"]]
+    refund = api.refund(order.bc_order_id, [{"item_type": "PRODUCT", "item_id": new_id,
+                                             "quantity": 1}])
+
+    failed = apply_bc_refunds(connection=connection, sales_order=order, client=bc)
+
+    assert failed.applied == [] and list(failed.failed) == [refund["id"]]
+    assert f"refund {refund['id']}" in failed.failed[refund["id"]]
+    assert f"item_id {new_id}" in failed.failed[refund["id"]]
+    assert not Transaction.objects.exists() and not OrderRefundApplied.objects.exists()
+
+    apply_order_edits(connection=connection, sales_order=order,
+                      lc_order=lc_order(connection, bc, order.bc_order_id))
+    done = apply_bc_refunds(connection=connection, sales_order=order, client=bc)
+
+    assert done.applied == [refund["id"]]
+    kinds = sorted(Transaction.objects.filter(order=order).values_list("kind", flat=True))
+    assert kinds == ["refund", "sale"]
+    assert shop.on_hand(shop.items[2]) == STOCK - 1

@@ -239,3 +239,19 @@ def test_the_order_page_shows_the_edits_transactions(store, shop, connection, bc
 
     assert page.status_code == 200
     assert f"line {lines[a['id']]} quantity 3 → 1" in page.content.decode()
+
+
+def test_a_raise_that_takes_stock_below_zero_raises_a_warning(
+        store, api, shop, connection, bc, placed):
+    from catalog.models import StockLevel
+
+    order, lines = placed
+    a = shop.products[0]
+    StockLevel.objects.filter(item=shop.items[0]).update(on_hand=1)
+
+    edit_and_apply(store, connection, bc, order, [{"id": lines[a["id"]], "quantity": 5}])
+
+    assert shop.on_hand(shop.items[0]) == -1
+    warning = Notification.objects.get(kind=Notification.Kind.WARNING)
+    assert a["sku"] in warning.title and "below zero" in warning.title
+    assert warning.connection == connection
