@@ -255,3 +255,26 @@ def test_a_raise_that_takes_stock_below_zero_raises_a_warning(
     warning = Notification.objects.get(kind=Notification.Kind.WARNING)
     assert a["sku"] in warning.title and "below zero" in warning.title
     assert warning.connection == connection
+
+
+def test_a_failure_on_one_line_leaves_the_whole_order_as_it_was(
+        store, api, shop, connection, bc, placed):
+    from catalog.models import Variant
+
+    order, lines = placed
+    a, b = shop.products[0], shop.products[1]
+    # A line whose stock cannot move (its variant is another item's): the second change fails.
+    stray = Variant.objects.create(item=shop.items[2], sku="STRAYM")
+    order.lines.filter(bc_line_id=lines[b["id"]]).update(variant=stray)
+    movements, total = StockMovement.objects.count(), order.total
+
+    with pytest.raises(ValueError, match="belongs to another item"):
+        edit_and_apply(store, connection, bc, order, [{"id": lines[a["id"]], "quantity": 1},
+                                                      {"id": lines[b["id"]], "quantity": 1}])
+
+    assert not Transaction.objects.filter(order=order).exists()
+    assert order.lines.get(bc_line_id=lines[a["id"]]).quantity == 3
+    assert StockMovement.objects.count() == movements
+    assert shop.on_hand(shop.items[0]) == STOCK - 3
+    order.refresh_from_db()
+    assert order.total == total
