@@ -250,6 +250,9 @@ def apply_order_edits(*, connection: StoreConnection, sales_order: SalesOrder,
             for name in changed:
                 setattr(order, name, totals[name])
             order.save(update_fields=[*changed, "updated_at"])
+            # The caller's instance reads as saved, without a refresh_from_db of its own.
+            for name in changed:
+                setattr(sales_order, name, totals[name])
             result.totals_changed = True
     for bc_line_id in result.unmatched_lines:
         notify(Notification.Kind.ALERT, connection=connection,
