@@ -278,3 +278,34 @@ def test_a_failure_on_one_line_leaves_the_whole_order_as_it_was(
     assert shop.on_hand(shop.items[0]) == STOCK - 3
     order.refresh_from_db()
     assert order.total == total
+
+
+def test_an_added_variant_line_is_matched_by_link_and_takes_the_variants_stock(
+        store, api, shop, connection, bc, placed, location):
+    from django.utils import timezone
+
+    from bcsync.models import ItemSync, VariantSync
+    from catalog.models import StockLevel, Variant
+
+    order, _ = placed
+    product = next(p for p in api.get("/v3/catalog/products", limit=250,
+                                      include="variants")["data"]
+                   if len(p["variants"]) > 1 and all(v["inventory_level"] >= 5
+                                                     for v in p["variants"]))
+    online = product["variants"][1]
+    item = pos_item("LINKEDTEE", product["name"], location)
+    variant = Variant.objects.create(item=item, sku="LINKEDTEEM")
+    StockLevel.objects.create(item=item, variant=variant, location=location, on_hand=10)
+    link = ItemSync.objects.create(connection=connection, item=item,
+                                   bc_product_id=product["id"],
+                                   linked_by=ItemSync.LinkedBy.IMPORTED, linked_at=timezone.now())
+    VariantSync.objects.create(item_sync=link, variant=variant, bc_variant_id=online["id"])
+
+    edit_and_apply(store, connection, bc, order, [
+        {"product_id": product["id"], "variant_id": online["id"], "quantity": 2}])
+
+    line = order.lines.get(item=item)
+    assert (line.variant, line.quantity, line.unmatched) == (variant, 2, False)
+    assert StockLevel.objects.get(item=item, variant=variant, location=location).on_hand == 8
+    assert Transaction.objects.get(order=order).kind == Transaction.Kind.SALE
+    assert_totals_as_bc(order, api)
