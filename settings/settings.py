@@ -198,7 +198,8 @@ CELERY_TASK_ROUTES = {
         "lc_reload_task", "lc_sync_task", "lc_reconcile_task", "lc_delete_task",
         "lc_runs_prune_task", "upload_job_task", "push_pass_task", "import_job_task")},
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_REALTIME} for name in (
-        "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task")},
+        "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task",
+        "order_refunds_apply_task")},
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat entries live in one place; django-celery-beat copies them into the database on start,

@@ -1,5 +1,6 @@
 """bcsync's own records: store connections and switches; customer and price level links;
-push's policies, links, outbox, jobs, history and notifications."""
+push's policies, links, outbox, jobs, history and notifications; the BigCommerce refunds
+applied to POS orders."""
 
 from .connections import StoreConnection, SyncSettings, WorkerHeartbeat
 from .customers import CustomerSync, PriceLevelSync
@@ -7,6 +8,7 @@ from .customers import CustomerSync, PriceLevelSync
 # Migrations name these defaults by their old path, bcsync.models.<name>.
 from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
 from .imports import FieldMapping, ImportSettings, ItemNumberSource
+from .orders import OrderRefundApplied
 from .push import (
     DEFAULT_POLICY,
     MANUAL_ONLY_FIELDS,
@@ -33,6 +35,7 @@ __all__ = [
     "ItemNumberSource",
     "ItemSync",
     "Notification",
+    "OrderRefundApplied",
     "Policy",
     "PriceLevelSync",
     "PushRequest",
