@@ -84,7 +84,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 def _int_param(request: HttpRequest, name: str, *, default: str | None = None,
                high: int = MAX_ID) -> int:
     raw = request.GET.get(name, default)
-    if raw is None or len(raw) > 19 or not raw.isdigit() or not 1 <= int(raw) <= high:
+    if (raw is None or len(raw) > 19 or not (raw.isascii() and raw.isdigit())
+            or not 1 <= int(raw) <= high):
         raise ValueError(f"{name}: a whole number from 1 to {high}.")
     return int(raw)
 

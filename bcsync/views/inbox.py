@@ -56,7 +56,8 @@ def _filters(params: Any) -> tuple[str, str, int]:
     if show not in SHOW:
         raise BadParam("show: all or unread.")
     raw_page = params.get("page", "1") or "1"
-    if len(raw_page) > 6 or not raw_page.isdigit() or not 1 <= int(raw_page) <= MAX_PAGE:
+    if (len(raw_page) > 6 or not (raw_page.isascii() and raw_page.isdigit())
+            or not 1 <= int(raw_page) <= MAX_PAGE):
         raise BadParam(f"page: a whole number from 1 to {MAX_PAGE}.")
     return kind, show, int(raw_page)
 
