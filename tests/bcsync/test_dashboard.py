@@ -202,6 +202,8 @@ def test_the_activity_counts_each_series_per_day_and_a_quiet_day_is_zero(activit
     assert result.orders_imported[i0] == 2 and result.orders_imported[i13] == 1
     assert result.items_pushed[i0] == 2
     assert result.items_imported[i2] == 2
+    # Each way counted apart: today's pushes are not imports, day 2's imports not pushes.
+    assert result.items_imported[i0] == 0 and result.items_pushed[i2] == 0
     assert result.errors[i2] == 2  # a failed push + an Error notification
     assert result.errors[i13] == 1
     quiet = by_day[today - timedelta(days=1)]
