@@ -237,3 +237,16 @@ def test_the_admin_links_to_the_dashboard_and_home_is_the_dashboard(store, bob):
     assert 'href="/"' in client.get("/admin/").content.decode()
     response = client.get(HOME)
     assert response.status_code == 200 and 'id="dashboard"' in response.content.decode()
+
+
+def test_days_are_the_shops_local_days(settings, store, item):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    local_now = timezone.localtime(timezone.now())
+    late_yesterday = (local_now - timedelta(days=1)).replace(hour=23, minute=30)
+    early_today = local_now.replace(hour=0, minute=30)
+    for when in (late_yesterday, early_today):
+        SyncEvent.objects.create(connection=store, item=item, label="Tee", at=when,
+                                 action="updated")
+    result = sync_activity()
+    assert result.days[-1] == local_now.date()
+    assert result.items_pushed[-2:] == [1, 1]

@@ -114,3 +114,27 @@ def test_the_dashboard_draws_the_activity_chart_with_chart_js(
     page.go_back()
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
     assert errors == [] and foreign == []
+
+
+def test_dave_chooses_who_receives_the_notifications_on_the_settings_page(
+        live_server, page, bob, dave):
+    store, _ = connection_upsert(store_hash="abc123", access_token="tok-SECRET-e2e-prefs",
+                                 api_url="http://127.0.0.1:9", description="Web shop")
+    errors, foreign = watch(page, live_server)
+    path = f"/settings/{store.pk}/"
+    page.goto(f"{live_server.url}/admin/login/?next={path}")
+    page.fill("#id_username", "dave")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"**{path}")
+
+    section = page.locator("#settings-notifications")
+    section.get_by_label("Recipient").select_option(label="bob <bob@example.com>")
+    section.get_by_label("Email warnings").check()
+    section.get_by_role("button", name="Save notifications").click()
+    expect(page.get_by_text("Saved notifications.")).to_be_visible()
+    page.reload()
+    expect(section.get_by_label("Recipient")).to_have_value(str(bob.pk))
+    expect(section.get_by_label("Email warnings")).to_be_checked()
+    assert notify("warning", title="Stock below zero", connection=store).recipient_id == bob.pk
+    assert errors == [] and foreign == []
