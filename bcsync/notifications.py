@@ -88,7 +88,8 @@ def notification_email_send(*, notification_id: int) -> bool:
     (an SMTP error may quote the login), and never raised: a job's work is done by now."""
     notification = (Notification.objects.select_related("recipient", "connection")
                     .filter(pk=notification_id).first())
-    if notification is None or notification.recipient is None:
+    if (notification is None or notification.recipient is None
+            or not notification.recipient.is_active):
         return False
     address = notification.recipient.email
     if not address:

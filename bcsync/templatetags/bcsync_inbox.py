@@ -12,11 +12,19 @@ from ..roles import can_view_notifications
 register = template.Library()
 
 
-@register.simple_tag
-def inbox_unread(user: Any) -> int | None:
-    """Unread notifications `user` sees; None for whoever has no inbox (no link shown)."""
+@register.simple_tag(takes_context=True)
+def inbox_unread(context: template.Context, user: Any) -> int | None:
+    """Unread notifications `user` sees; None for whoever has no inbox (no link shown).
+    Counted once per request: the header and the nav of one page both show it."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_staff:
         return None
     if not can_view_notifications(user):
         return None
-    return notifications_unread_count(user=user)
+    request = context.get("request")
+    cached = getattr(request, "_bcsync_unread", None) if request is not None else None
+    if cached is not None and cached[0] == user.pk:
+        return int(cached[1])
+    count = notifications_unread_count(user=user)
+    if request is not None:
+        request._bcsync_unread = (user.pk, count)
+    return count
