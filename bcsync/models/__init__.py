@@ -8,6 +8,7 @@ from .customers import CustomerSync, PriceLevelSync
 # Migrations name these defaults by their old path, bcsync.models.<name>.
 from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
 from .imports import FieldMapping, ImportSettings, ItemNumberSource
+from .notification_settings import NotificationSettings
 from .orders import OrderRefundApplied
 from .push import (
     DEFAULT_POLICY,
@@ -35,6 +36,7 @@ __all__ = [
     "ItemNumberSource",
     "ItemSync",
     "Notification",
+    "NotificationSettings",
     "OrderRefundApplied",
     "Policy",
     "PriceLevelSync",
