@@ -1,5 +1,6 @@
 """bcsync's own records: store connections and switches; customer and price level links;
-push's policies, links, outbox, jobs, history and notifications."""
+push's policies, links, outbox, jobs, history and notifications; the BigCommerce refunds
+applied to POS orders."""
 
 from .connections import StoreConnection, SyncSettings, WorkerHeartbeat
 from .customers import CustomerSync, PriceLevelSync
@@ -7,7 +8,8 @@ from .customers import CustomerSync, PriceLevelSync
 # Migrations name these defaults by their old path, bcsync.models.<name>.
 from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
 from .imports import FieldMapping, ImportSettings, ItemNumberSource
-from .orders import ORDER_STATUSES, OrderImport, OrderSyncSettings
+from .notification_settings import NotificationSettings
+from .orders import ORDER_STATUSES, OrderImport, OrderRefundApplied, OrderSyncSettings
 from .push import (
     DEFAULT_POLICY,
     MANUAL_ONLY_FIELDS,
@@ -35,7 +37,9 @@ __all__ = [
     "ItemNumberSource",
     "ItemSync",
     "Notification",
+    "NotificationSettings",
     "OrderImport",
+    "OrderRefundApplied",
     "OrderSyncSettings",
     "Policy",
     "PriceLevelSync",

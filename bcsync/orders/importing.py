@@ -32,6 +32,7 @@ from ..imports.settings import import_settings_for
 from ..models import FieldMapping, Notification, OrderImport, OrderSyncSettings, StoreConnection
 from ..notifications import notify
 from .customers import order_customer
+from .edits import OrderEditError, apply_order_edits
 from .lines import Match, bundle_components, levels_below_zero, line_match, line_take_stock
 from .settings import get_status_ids, order_settings_for, status_name
 
@@ -83,9 +84,16 @@ class Refused(Exception):
         self.message = message
 
 
-def _apply_edits(sales_order: SalesOrder, lc_order: LcOrder) -> None:
-    """An already-imported order seen again. bcsync/orders/edits.py plugs in here
-    (`apply_order_edits(sales_order, lc_order)`); until then edits are not applied."""
+def _apply_edits(connection: StoreConnection, sales_order: SalesOrder, lc_order: LcOrder
+                 ) -> str:
+    """An already-imported order seen again: bcsync/orders/edits.py plugs in here (its
+    changed lines become sale / refund transactions). Returns what it did, for the result."""
+    try:
+        edit = apply_order_edits(connection=connection, sales_order=sales_order,
+                                 lc_order=lc_order)
+    except OrderEditError as exc:  # recorded on the result; the import itself stands
+        return f"edits not applied: {exc}"
+    return edit.line() if edit.changed else ""
 
 
 def order_import(*, connection: StoreConnection, bc_order_id: int,
@@ -100,9 +108,10 @@ def order_import(*, connection: StoreConnection, bc_order_id: int,
     existing = _imported(connection, bc_order_id)
     if existing is not None:
         start = start_moment(settings)
+        edits = ""
         if start is None or lc.date_created is None or lc.date_created >= start:
-            _apply_edits(existing, lc)  # changes to orders before the start date: ignored
-        result = OrderResult(bc_order_id, ALREADY, sales_order_id=existing.pk,
+            edits = _apply_edits(connection, existing, lc)  # before the start date: ignored
+        result = OrderResult(bc_order_id, ALREADY, edits, sales_order_id=existing.pk,
                              number=existing.number)
         result.status_written = _write_back_pending(connection, bc_order_id, client)
         return result

@@ -8,6 +8,7 @@ from . import (  # noqa: F401  importing a module registers its sections
     imports,
     locations,
     matching,
+    notifications,
     orders,
     policies,
     switches,

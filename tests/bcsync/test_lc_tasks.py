@@ -68,7 +68,8 @@ def test_long_passes_go_to_the_bulk_queue_and_what_people_wait_for_to_realtime()
                                       "orders_pass_task")}
     assert {n for n, q in queue.items() if q == "realtime"} == {
         f"bcsync.tasks.{t}" for t in ("lc_refresh_task", "lc_sweep_task", "record_heartbeat",
-                                      "webhooks_register_task", "order_import_task")}
+                                      "webhooks_register_task", "order_refunds_apply_task",
+                                      "order_import_task")}
 
 
 @pytest.mark.emulator

@@ -330,3 +330,20 @@ def test_a_line_for_a_product_deleted_since_is_kept_unmatched_and_says_so(
     line = SalesOrder.objects.get(bc_order_id=oid).lines.get(sku="DEMO0002")
     assert line.unmatched
     assert any("no longer on BigCommerce" in f for f in result.flags)
+
+
+def test_an_imported_order_edited_on_the_store_gets_its_edits_not_a_second_import(
+        store, connection, client, items, shop):
+    oid = place(store, [{"product_id": 1, "quantity": 3}, {"product_id": 2, "quantity": 1}])
+    into_lc(connection, client, oid)
+    assert order_import(connection=connection, bc_order_id=oid, client=client).outcome == IMPORTED
+    store.edit_order(oid, [{"product_id": 1, "quantity": 1}])
+    into_lc(connection, client, oid)
+
+    again = order_import(connection=connection, bc_order_id=oid, client=client)
+
+    assert again.outcome == ALREADY and again.message  # the edit, as edits.py reports it
+    order = SalesOrder.objects.get(bc_order_id=oid)
+    assert order.transactions.filter(kind="refund").count() == 1
+    assert on_hand(items["DEMO0001"], shop) == -1
+    assert SalesOrder.objects.filter(bc_order_id=oid).count() == 1

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bcsync', '0007_import_settings'),
-        ('orders', '0002_sales_orders'),
+        ('bcsync', '0009_notifications_dashboard'),
+        ('orders', '0003_order_edits_refunds'),
     ]
 
     operations = [
