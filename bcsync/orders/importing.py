@@ -18,7 +18,7 @@ from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -175,6 +175,10 @@ def _create(connection: StoreConnection, settings: OrderSyncSettings, lc: LcOrde
             # ago by another order): try again with fresh numbers.
             if attempt == ATTEMPTS - 1:
                 raise Refused("", f"not saved: {exc}"[:500]) from exc
+        except (DataError, ValueError) as exc:
+            # A value the database or a service refuses (rolled back whole): this order
+            # fails with the reason; the batch goes on.
+            raise Refused("", f"Order #{lc.bc_id} not saved: {exc}"[:500]) from exc
     return None
 
 
