@@ -84,9 +84,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server, worker and beat read while one of them writes; the busy
-    # timeout makes a writer wait for the lock instead of failing at once.
+    # timeout makes a writer wait for the lock instead of failing at once. Checkpointing
+    # every 20,000 pages (~80 MB of WAL) rather than SQLite's 1,000 copies a bulk write's
+    # index pages into the database file once instead of at nearly every page of a Full
+    # Reload (measured: ~8% less CPU for a 10k-product reload into an empty LC).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                         "PRAGMA wal_autocheckpoint=20000;"),
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
