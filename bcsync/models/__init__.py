@@ -7,6 +7,7 @@ from .customers import CustomerSync, PriceLevelSync
 # Migrations name these defaults by their old path, bcsync.models.<name>.
 from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
 from .imports import FieldMapping, ImportSettings, ItemNumberSource
+from .inventory import EndOfDayRun, InventorySettings, LocationMapping
 from .push import (
     DEFAULT_POLICY,
     MANUAL_ONLY_FIELDS,
@@ -27,11 +28,14 @@ __all__ = [
     "MANUAL_ONLY_FIELDS",
     "CustomerSync",
     "DepartmentCategory",
+    "EndOfDayRun",
     "FieldMapping",
     "FieldPolicy",
     "ImportSettings",
+    "InventorySettings",
     "ItemNumberSource",
     "ItemSync",
+    "LocationMapping",
     "Notification",
     "Policy",
     "PriceLevelSync",

@@ -165,11 +165,23 @@ def field_of_key(key: str, *, variant: bool = False) -> str | None:
 # -- the POS side -----------------------------------------------------------------------------
 
 
-def stock_for(item: Item, *, connection: StoreConnection, variant: Variant | None = None) -> int:
-    """On hand at the connection's POS location (every location when it names none), never
-    below zero: BigCommerce takes no negative stock. Uses prefetched stock_levels if any."""
+_CONNECTION_LOCATION: Any = object()
+
+
+def stock_for(item: Item, *, connection: StoreConnection, variant: Variant | None = None,
+              location_id: int | None = _CONNECTION_LOCATION) -> int:
+    """On hand at the connection's POS location (every location when it names none; or at
+    `location_id`, for another mapped location), never below zero: BigCommerce takes no
+    negative stock. Uses prefetched stock_levels if any. A bundle master's is what its
+    children allow (`inventory.bundles`), not its own level."""
+    if location_id is _CONNECTION_LOCATION:
+        location_id = connection.pos_location_id
+    if variant is None:
+        from ..inventory.bundles import bundle_available, is_master
+
+        if is_master(item):
+            return bundle_available(item, location_id=location_id)
     levels = item.stock_levels.all()
-    location_id = connection.pos_location_id
     total = sum(
         level.on_hand for level in levels
         if (level.variant_id == (variant.pk if variant else None))
