@@ -25,6 +25,7 @@ from localcopy.services import RunSummary
 from .client import BigCommerceError
 from .heartbeat import heartbeat_record
 from .imports.jobs import import_job_run, import_jobs_sweep
+from .inventory.end_of_day import end_of_day_due
 from .lc_jobs import (
     ReloadWaiting,
     lc_delete_run,
@@ -239,3 +240,14 @@ def import_job_task(job_id: int) -> str:
 
 def import_job_enqueue(*, job_id: int) -> None:
     _on_commit(import_job_task, job_id=job_id)
+
+
+# ---- End of Day ----------------------------------------------------------------------------
+
+
+@shared_task(name="bcsync.tasks.end_of_day_task", ignore_result=True,
+             soft_time_limit=30 * MINUTE, time_limit=31 * MINUTE)
+def end_of_day_task() -> list[str]:
+    # Beat sends it every few minutes; each store runs once a day, after its time (the day is
+    # claimed in the database). No retry: a failed item is on the run's report.
+    return [report.line() for report in end_of_day_due()]

@@ -234,6 +234,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(minutes=1),
         "options": {"expires": 60},
     },
+    # End of Day: each store's stock snapshot, once a day after its configured time (the
+    # task claims the day; running it more often only finds it done).
+    "inventory-end-of-day": {
+        "task": "bcsync.tasks.end_of_day_task",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 5 * 60},
+    },
     # Keep the LC run log to LC_RUN_KEEP_DAYS.
     "lc-prune-runs": {
         "task": "bcsync.tasks.lc_runs_prune_task",
