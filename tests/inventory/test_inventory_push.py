@@ -12,6 +12,7 @@ from bcemulator.process import EmulatorProcess
 from bcsync.models import ItemSync, LocationMapping, PushRequest, SyncSettings
 from bcsync.push.background import push_pass
 from bcsync.push.policies import policies_set
+from bcsync.push.upload import items_upload
 from catalog.models import BundleComponent, Location, StockLevel
 from catalog.stock import stock_move
 from tests.bcsync.pushing import endpoint_counts, linked_items, store_connection
@@ -122,3 +123,32 @@ def test_a_bundle_master_shows_what_its_children_allow_and_zero_when_one_runs_ou
     push_pass(connection=connection)
     assert on_hand_online(emulator, master, 1) == 0
     assert on_hand_online(emulator, child_a, 1) == 5
+
+
+def test_with_qohs_manual_the_push_leaves_stock_and_an_upload_sends_each_location(
+        emulator, connection, shop, back):
+    policies_set(connection=connection, changes={"qohs": "manual"})
+    second = bc_location_add(emulator, "BACKROOM")
+    LocationMapping.objects.create(connection=connection, pos_location=back,
+                                   bc_location_id=second)
+    items = linked_items(connection, emulator, 2, location=shop, stock=5)
+    StockLevel.objects.create(item=items[0], location=back, on_hand=4)
+    stock_move(item=items[1], location=shop, delta=-1, reason="sale")
+
+    emulator.reset_stats()
+    push_pass(connection=connection)
+    assert endpoint_counts(emulator) == {}  # Manual: not the background push's to send
+    assert on_hand_online(emulator, items[0], second) == 0
+
+    emulator.reset_stats()
+    summary = items_upload(items=items, connection=connection)
+    assert summary.failed == 0 and summary.counts["updated"] == 2
+    assert endpoint_counts(emulator) == {ADJUST: 1}  # both items, both locations, batched
+    assert on_hand_online(emulator, items[0], second) == 4
+    assert on_hand_online(emulator, items[0], 1) == 5
+    assert on_hand_online(emulator, items[1], 1) == 4
+    assert ItemSync.objects.get(item=items[0]).pushed[f"inventory_level@{second}"] == 4
+
+    emulator.reset_stats()
+    again = items_upload(items=items, connection=connection)
+    assert again.counts["unchanged"] == 2 and endpoint_counts(emulator) == {}
