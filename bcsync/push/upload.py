@@ -147,7 +147,8 @@ def items_for_upload(items: Iterable[Item] | QuerySet[Item]) -> QuerySet[Item]:
             .select_related("brand", "department")
             .prefetch_related(Prefetch("variants", queryset=Variant.objects.order_by("sku")),
                               "variants__item", "stock_levels", "locations",
-                              "custom_values__definition"))
+                              "custom_values__definition",
+                              "components"))  # a bundle master's stock (inventory.bundles)
 
 
 def _item_sync(item: Item, connection: StoreConnection) -> ItemSync:
