@@ -4,19 +4,21 @@ calls; a refused item does not stop the others; the command's summary."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import datetime, time
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection as db_connection
 from django.utils import timezone
 
 from bcemulator.process import EmulatorProcess
 from bcsync.connections import client_for
 from bcsync.inventory.end_of_day import end_of_day_due, end_of_day_run
 from bcsync.models import EndOfDayRun, InventorySettings, ItemSync, LocationMapping
-from catalog.models import Location, StockLevel
+from catalog.models import BundleComponent, Location, StockLevel
 from localcopy.services import lc_reload
 from orders.models import SalesOrder
 from tests.bcsync.pushing import api, endpoint_counts, linked_items, store_connection
@@ -195,3 +197,50 @@ def test_the_command_dry_run_sends_nothing_and_says_what_would_change(emulator, 
 
     with pytest.raises(CommandError, match="No store connection with id 999"):
         call_command("bc_end_of_day", "--connection", "999")
+
+
+def test_a_bundle_master_is_snapshotted_as_its_children_allow(emulator, connection, shop):
+    master, child_a, child_b = linked_items(connection, emulator, 3, location=shop, stock=5)
+    BundleComponent.objects.create(bundle=master, component=child_a, quantity=2)
+    BundleComponent.objects.create(bundle=master, component=child_b, quantity=1)
+    counted(child_b, shop, 1)
+
+    report = end_of_day_run(connection=connection)
+
+    assert report.items_changed == 2  # the master (5 → 1) and child B (5 → 1)
+    assert on_hand_online(emulator, master, 1) == 1
+    assert on_hand_online(emulator, child_a, 1) == 5
+
+
+def test_two_beats_at_once_run_the_day_once(emulator, connection, shop):
+    items = linked_items(connection, emulator, 3, location=shop, stock=5)
+    for item in items:
+        counted(item, shop, 6)
+    InventorySettings.objects.create(connection=connection, end_of_day_enabled=True,
+                                     end_of_day_time=time(0, 0))
+    emulator.faults(slow_ms=30)  # long enough runs to overlap
+    emulator.reset_stats()
+    barrier = threading.Barrier(3)
+    reports: list = []
+    errors: list[BaseException] = []
+
+    def beat() -> None:
+        try:
+            barrier.wait()
+            reports.extend(end_of_day_due(now=local(12, 0)))
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+        finally:
+            db_connection.close()
+
+    threads = [threading.Thread(target=beat) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert sum(r.ran for r in reports) == 1
+    assert EndOfDayRun.objects.filter(scheduled=True).count() == 1
+    assert endpoint_counts(emulator) == {ADJUST: 1}
+    assert [on_hand_online(emulator, i, 1) for i in items] == [6, 6, 6]

@@ -9,15 +9,15 @@ from collections.abc import Iterator
 import pytest
 
 from bcemulator.process import EmulatorProcess
-from bcsync.models import ItemSync, LocationMapping, PushRequest, SyncSettings
+from bcsync.models import ItemSync, LocationMapping, PushRequest, SyncSettings, VariantSync
 from bcsync.push.background import push_pass
 from bcsync.push.policies import policies_set
 from bcsync.push.upload import items_upload
-from catalog.models import BundleComponent, Location, StockLevel
+from catalog.models import BundleComponent, Location, StockLevel, Variant
 from catalog.stock import stock_move
 from tests.bcsync.pushing import endpoint_counts, linked_items, store_connection
 
-from .emulated import bc_location_add, on_hand_online
+from .emulated import bc_location_add, on_hand_online, sized_item, variant_on_hand_online
 
 pytestmark = [pytest.mark.emulator, pytest.mark.django_db(transaction=True)]
 
@@ -152,3 +152,25 @@ def test_with_qohs_manual_the_push_leaves_stock_and_an_upload_sends_each_locatio
     emulator.reset_stats()
     again = items_upload(items=items, connection=connection)
     assert again.counts["unchanged"] == 2 and endpoint_counts(emulator) == {}
+
+
+def test_variants_are_pushed_by_variant_id_at_each_mapped_location(emulator, connection,
+                                                                    shop, back):
+    second = bc_location_add(emulator, "BACKROOM")
+    LocationMapping.objects.create(connection=connection, pos_location=back,
+                                   bc_location_id=second)
+    item, ids = sized_item(emulator, connection, shop)
+    small, medium = (Variant.objects.get(sku=f"SIZED{s}") for s in "SM")
+    stock_move(item=item, variant=medium, location=shop, delta=8, reason="adjustment")
+    stock_move(item=item, variant=small, location=back, delta=3, reason="adjustment")
+
+    emulator.reset_stats()
+    summary = push_pass(connection=connection)
+
+    assert summary.pushed == 1 and summary.failed == 0
+    assert endpoint_counts(emulator) == {ADJUST: 1}
+    assert variant_on_hand_online(emulator, ids["M"], 1) == 8
+    assert variant_on_hand_online(emulator, ids["S"], second) == 3
+    assert variant_on_hand_online(emulator, ids["M"], second) == 0
+    assert VariantSync.objects.get(variant=small).pushed == {
+        "inventory_level": 0, f"inventory_level@{second}": 3}
