@@ -79,3 +79,22 @@ def extra_stock_values(item: Item, *, connection: StoreConnection,
     return {pair.key: stock_for(item, connection=connection, variant=variant,
                                 location_id=pair.pos_location_id)
             for pair in extra_locations(connection)}
+
+
+def location_memory_forget(*, connection: StoreConnection, bc_location_id: int) -> int:
+    """Drop what was last pushed at a BigCommerce location from the store's memory (a pair
+    removed): if the location is mapped again later, its first push sends every quantity
+    instead of trusting a memory that went stale meanwhile. Returns the rows changed."""
+    from ..models import ItemSync, VariantSync
+
+    key = stock_key(bc_location_id, connection=connection)
+    if key == INVENTORY_KEY:
+        return 0  # the default pair's memory is the store's own
+    changed = 0
+    for model, scope in ((ItemSync, {"connection": connection}),
+                         (VariantSync, {"item_sync__connection": connection})):
+        for row in model.objects.filter(pushed__has_key=key, **scope).only("pk", "pushed"):
+            row.pushed = {k: v for k, v in row.pushed.items() if k != key}
+            model.objects.filter(pk=row.pk).update(pushed=row.pushed)
+            changed += 1
+    return changed

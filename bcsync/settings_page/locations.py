@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from catalog.models import Location
 from localcopy.models import LcLocation
 
+from ..inventory.locations import location_memory_forget
 from ..models import LocationMapping, StoreConnection
 from ..push.outbox import outbox_mark_store
 from .sections import Saved, SettingsSection, register
@@ -164,8 +165,12 @@ class LocationMappingsSection(SettingsSection):
         data = form.cleaned_data
         try:
             with transaction.atomic():
-                LocationMapping.objects.filter(connection=connection,
-                                               pk__in=data.get("remove") or []).delete()
+                removed = LocationMapping.objects.filter(connection=connection,
+                                                         pk__in=data.get("remove") or [])
+                for bc_location_id in removed.values_list("bc_location_id", flat=True):
+                    location_memory_forget(connection=connection,
+                                           bc_location_id=bc_location_id)
+                removed.delete()
                 if data.get("add_pos_location") is not None:
                     LocationMapping.objects.create(
                         connection=connection, pos_location=data["add_pos_location"],

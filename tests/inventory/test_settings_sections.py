@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bcsync.connections import connection_upsert
-from bcsync.models import EndOfDayRun, InventorySettings, LocationMapping, StoreConnection
+from bcsync.models import (
+    EndOfDayRun,
+    InventorySettings,
+    ItemSync,
+    LocationMapping,
+    StoreConnection,
+)
 from catalog.models import Location
 from tests.conftest import client_for
 
@@ -54,7 +60,7 @@ def mappings_post(**fields: object) -> dict[str, object]:
             **{f"location_mappings-{k}": v for k, v in fields.items()}}
 
 
-def test_dave_adds_and_removes_a_location_pair(dave, store, back):
+def test_dave_adds_and_removes_a_location_pair(dave, store, back, item):
     client = client_for(dave)
     page = client.get(url(store)).content.decode()
     assert 'id="settings-location_mappings"' in page and "No additional location yet" in page
@@ -66,8 +72,14 @@ def test_dave_adds_and_removes_a_location_pair(dave, store, back):
     assert (row.pos_location_id, row.bc_location_id) == (back.pk, 2)
     assert "BACK – Back room → BigCommerce location 2" in client.get(url(store)).content.decode()
 
+    sync = ItemSync.objects.create(connection=store, item=item, bc_product_id=77,
+                                   linked_by=ItemSync.LinkedBy.SKU, linked_at=timezone.now(),
+                                   pushed={"inventory_level": 3, "inventory_level@2": 7})
     response = client.post(url(store), mappings_post(remove=[row.pk]))
     assert response.status_code == 302 and not LocationMapping.objects.exists()
+    # Mapped again later, location 2 gets every quantity, not a diff against stale memory.
+    sync.refresh_from_db()
+    assert sync.pushed == {"inventory_level": 3}
 
 
 @pytest.mark.parametrize(("fields", "message"), [
