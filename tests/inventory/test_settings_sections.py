@@ -153,3 +153,14 @@ def test_a_bad_time_is_a_form_error(dave, store, value):
                                                   "end_of_day-end_of_day_time": value})
     assert response.status_code == 400
     assert "Enter a valid time." in response.content.decode()
+
+
+def test_the_end_of_day_log_is_read_only_in_the_admin(alice, store):
+    run = EndOfDayRun.objects.create(connection=store, business_date=timezone.localdate(),
+                                     started_at=timezone.now(), items_checked=4,
+                                     error_details=["SKU1 at BigCommerce location 1: 422"])
+    client = client_for(alice)
+    assert client.get("/admin/bcsync/endofdayrun/").status_code == 200
+    page = client.get(f"/admin/bcsync/endofdayrun/{run.pk}/change/").content.decode()
+    assert "SKU1 at BigCommerce location 1: 422" in page
+    assert client.get("/admin/bcsync/endofdayrun/add/").status_code == 403
