@@ -17,8 +17,11 @@ is subtracted at the connection's own location: the one order imports take stock
 
 Scheduling: beat calls `end_of_day_due` every few minutes; a store whose time has passed
 today claims the day by inserting its scheduled `EndOfDayRun` (a unique constraint per store
-and day), so two workers, or a beat that fires twice, run it once. Manual and dry runs
-(`manage.py bc_end_of_day`) are logged but claim nothing."""
+and day), so two workers, or a beat that fires twice, run it once. A day missed while no
+worker ran is not made up after midnight: the next snapshot is that day's. Manual and dry
+runs (`manage.py bc_end_of_day`) are logged but claim nothing. The LC is not checked for
+freshness: a product the LC has not re-read since our last push may be sent its (same)
+quantity again, which an absolute adjustment makes harmless."""
 
 from __future__ import annotations
 

@@ -4,7 +4,9 @@ differs from what was last pushed, batched at the API's limits.
 Per claimed batch of requests (up to the inventory API's 2000 items): each item's On values
 are read from the POS and diffed against `ItemSync.pushed` (`push.fields`); what differs
 goes in one products batch PUT (10 a request), one variants batch PUT (50 a request) and one
-absolute inventory adjustment at the store's location (2000 a request). A chunk refused for
+absolute inventory adjustment (2000 a request) with the quantity at the store's location and
+at each other mapped location (`inventory.locations`; a bundle master's is what its children
+allow, `inventory.bundles`). A chunk refused for
 one bad item is halved by the client until the bad item stands alone, so it does not hold
 back the others. Then, in one transaction: each item that went through gets its new memory
 (`pushed`), a history entry and its request deleted; each that failed keeps its request with

@@ -10,6 +10,7 @@ The contract, for manual uploads and the background push alike:
                                                                   # what was last pushed
     product_payload(send, fields) → PUT /v3/catalog/products body (add "id" for a batch)
     inventory_level in `send` → inventory_adjustment(…) at connection.bc_location_id
+    (the other mapped locations: `inventory.locations`, keys `inventory_level@<id>`)
     then: item_sync.pushed |= send  (the new memory a later diff is taken against)
 
 Variants work the same with `variant_values(variant, …)`, `bc_variant_values(raw,
