@@ -196,7 +196,8 @@ CELERY_TASK_DEFAULT_QUEUE = QUEUE_REALTIME
 CELERY_TASK_ROUTES = {
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_BULK} for name in (
         "lc_reload_task", "lc_sync_task", "lc_reconcile_task", "lc_delete_task",
-        "lc_runs_prune_task", "upload_job_task", "push_pass_task", "import_job_task")},
+        "lc_runs_prune_task", "upload_job_task", "push_pass_task", "import_job_task",
+        "end_of_day_task")},
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_REALTIME} for name in (
         "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task")},
 }

@@ -18,6 +18,7 @@ from bcemulator.process import EmulatorProcess
 from bcsync.connections import client_for
 from bcsync.inventory.end_of_day import end_of_day_due, end_of_day_run
 from bcsync.models import EndOfDayRun, InventorySettings, ItemSync, LocationMapping
+from bcsync.tasks import end_of_day_task
 from catalog.models import BundleComponent, Location, StockLevel
 from localcopy.services import lc_reload
 from orders.models import SalesOrder
@@ -244,3 +245,21 @@ def test_two_beats_at_once_run_the_day_once(emulator, connection, shop):
     assert EndOfDayRun.objects.filter(scheduled=True).count() == 1
     assert endpoint_counts(emulator) == {ADJUST: 1}
     assert [on_hand_online(emulator, i, 1) for i in items] == [6, 6, 6]
+
+
+def test_beat_sends_the_task_every_five_minutes_on_the_bulk_queue(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["inventory-end-of-day"]
+    assert entry["task"] == "bcsync.tasks.end_of_day_task"
+    assert entry["schedule"].total_seconds() == 300
+    assert settings.CELERY_TASK_ROUTES["bcsync.tasks.end_of_day_task"]["queue"] == "bulk"
+
+
+def test_the_task_runs_what_is_due(emulator, connection, shop):
+    [item] = linked_items(connection, emulator, 1, location=shop, stock=5)
+    counted(item, shop, 2)
+    InventorySettings.objects.create(connection=connection, end_of_day_enabled=True,
+                                     end_of_day_time=time(0, 0))
+    [line] = end_of_day_task()
+    assert "1 items checked, 1 changed" in line
+    assert end_of_day_task() == []  # the day is done
+    assert on_hand_online(emulator, item, 1) == 2
