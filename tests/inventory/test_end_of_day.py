@@ -17,9 +17,15 @@ from django.utils import timezone
 from bcemulator.process import EmulatorProcess
 from bcsync.connections import client_for
 from bcsync.inventory.end_of_day import end_of_day_due, end_of_day_run
-from bcsync.models import EndOfDayRun, InventorySettings, ItemSync, LocationMapping
+from bcsync.models import (
+    EndOfDayRun,
+    InventorySettings,
+    ItemSync,
+    LocationMapping,
+    Notification,
+)
 from bcsync.tasks import end_of_day_task
-from catalog.models import BundleComponent, Location, StockLevel
+from catalog.models import BundleComponent, Item, Location, StockLevel
 from localcopy.services import lc_reload
 from orders.models import SalesOrder
 from tests.bcsync.pushing import api, endpoint_counts, linked_items, store_connection
@@ -178,6 +184,8 @@ def test_a_refused_item_is_recorded_and_the_others_go_on(emulator, connection, s
     assert on_hand_online(emulator, items[0], 1) == 7
     assert on_hand_online(emulator, items[2], 1) == 7
     assert EndOfDayRun.objects.get(pk=report.run_id).errors == 1
+    notice = Notification.objects.get()
+    assert notice.kind == Notification.Kind.ERROR and items[1].sku in notice.body
 
 
 def test_the_command_dry_run_sends_nothing_and_says_what_would_change(emulator, connection,
@@ -263,3 +271,18 @@ def test_the_task_runs_what_is_due(emulator, connection, shop):
     assert "1 items checked, 1 changed" in line
     assert end_of_day_task() == []  # the day is done
     assert on_hand_online(emulator, item, 1) == 2
+
+
+def test_items_item_sync_enforcement_keeps_back_are_left_out(emulator, connection, shop):
+    items = linked_items(connection, emulator, 3, location=shop, stock=5)
+    connection.item_sync_enforcement = True
+    connection.save(update_fields=["item_sync_enforcement"])
+    Item.objects.filter(pk=items[0].pk).update(ecommerce_enabled=False)
+    items[1].locations.clear()  # not entitled to the store's location
+    for item in items:
+        counted(item, shop, 9)
+
+    report = end_of_day_run(connection=connection)
+
+    assert (report.items_checked, report.items_changed) == (1, 1)
+    assert [on_hand_online(emulator, i, 1) for i in items] == [5, 5, 9]
