@@ -29,7 +29,8 @@ class StoreConnectionForm(forms.ModelForm):
         model = StoreConnection
         fields: tuple[str, ...] = (
             "description", "store_hash", "api_url", "client_id", "access_token",
-            "pos_location", "bc_location_id", "code_prefix", "is_active")
+            "pos_location", "bc_location_id", "code_prefix", "restock_refunded_items",
+            "is_active")
 
     def clean_access_token(self) -> str:
         token = self.cleaned_data["access_token"]
@@ -71,7 +72,7 @@ class StoreConnectionAdmin(admin.ModelAdmin):
         fields = ["description", "store_hash", "api_url", "client_id",
                   *(["access_token"] if editable else []), "access_token_status",
                   "webhook_secret_status", "pos_location", "bc_location_id", "code_prefix",
-                  "is_active"]
+                  "restock_refunded_items", "is_active"]
         if obj is not None:
             fields += ["last_tested_at", "last_test_ok", "last_test_message", "created_at",
                        "updated_at"]

@@ -30,6 +30,9 @@ _STOCK_HISTORY = ("stockmovement",)
 # What the Web View shows of the local copy: whoever runs the sync, keeps the catalog or sets
 # the sync up may see what is online.
 _LC_VIEWED = ("lcproduct", "lcvariant")
+# The inbox: everyone who works with the sync reads the notifications it raises and marks
+# them read (a notification addressed to someone else stays theirs: bcsync.inbox).
+_NOTIFICATIONS = ["bcsync.view_notification", "bcsync.change_notification"]
 _BEAT_MODELS = ("periodictask", "intervalschedule", "crontabschedule", "solarschedule",
                 "clockedschedule")
 
@@ -47,18 +50,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "bcsync.run_sync",
         "bcsync.view_syncsettings",
         "bcsync.view_storeconnection",
+        *_NOTIFICATIONS,
         *_view("catalog", _CATALOG_MODELS),
         *_view("orders", _SALES_MODELS),
         *_view("catalog", _STOCK_HISTORY),
         *_view("localcopy", _LC_VIEWED),
     ],
     CATALOG_EDITOR: [*_crud("catalog", _CATALOG_MODELS), *_crud("orders", _SALES_MODELS),
-                     *_view("catalog", _STOCK_HISTORY), *_view("localcopy", _LC_VIEWED)],
+                     *_view("catalog", _STOCK_HISTORY), *_view("localcopy", _LC_VIEWED),
+                     *_NOTIFICATIONS],
     SETTINGS_ADMIN: [
         "bcsync.view_syncsettings",
         "bcsync.change_syncsettings",
         *_crud("bcsync", ("storeconnection", "fieldmapping")),
         *_crud("django_celery_beat", _BEAT_MODELS),
+        *_NOTIFICATIONS,
         *_view("catalog", _CATALOG_MODELS),
         *_view("orders", _SALES_MODELS),
         *_view("catalog", _STOCK_HISTORY),
@@ -143,3 +149,19 @@ def can_change_settings(user: Any) -> bool:
 def can_change_connection(user: Any) -> bool:
     """Change a store connection's credentials, or send its token in a test."""
     return bool(user.has_perm("bcsync.change_storeconnection"))
+
+
+def can_view_notifications(user: Any) -> bool:
+    """The inbox: every sync role (sync operator, catalog editor, settings admin)."""
+    return bool(user.has_perm("bcsync.view_notification"))
+
+
+def can_mark_notifications_read(user: Any) -> bool:
+    """Mark notifications read: whoever reads the inbox (the same roles)."""
+    return bool(user.has_perm("bcsync.change_notification"))
+
+
+def can_view_dashboard(user: Any) -> bool:
+    """The dashboard (bcsync's home page): whoever runs the sync, sets it up or reads its
+    notifications."""
+    return can_run(user) or can_view_settings(user) or can_view_notifications(user)

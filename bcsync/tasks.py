@@ -36,6 +36,7 @@ from .lc_jobs import (
     lc_sweep_run,
     lc_sync_all,
 )
+from .orders.refunds import order_refunds_apply_run
 from .push.background import push_pass_all
 from .push.jobs import upload_job_run, upload_jobs_sweep
 from .push.outbox import KICK_DELAY_SECONDS, outbox_kick_set
@@ -240,6 +241,24 @@ def import_job_task(job_id: int) -> str:
 
 def import_job_enqueue(*, job_id: int) -> None:
     _on_commit(import_job_task, job_id=job_id)
+
+
+# ---- orders --------------------------------------------------------------------------------
+
+
+@shared_task(bind=True, name="bcsync.tasks.order_refunds_apply_task", ignore_result=True,
+             max_retries=6, soft_time_limit=2 * MINUTE, time_limit=3 * MINUTE)
+def order_refunds_apply_task(self: Task, connection_id: int, bc_order_id: int) -> str:
+    # A retry reads the refunds again; those applied before are remembered, never redone.
+    try:
+        return order_refunds_apply_run(connection_id=connection_id,
+                                       bc_order_id=bc_order_id).line()
+    except BigCommerceError as exc:
+        _retry_or_raise(self, exc)
+
+
+def order_refunds_apply_enqueue(*, connection_id: int, bc_order_id: int) -> None:
+    _on_commit(order_refunds_apply_task, connection_id=connection_id, bc_order_id=bc_order_id)
 
 
 # ---- End of Day ----------------------------------------------------------------------------

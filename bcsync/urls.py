@@ -1,18 +1,21 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from grids.views import grid_urls
 
 from .pos_grids import PosItemDetailsGrid, PosItemsGrid
-from .views import customers, lc, picking, pos, push, settings, web, webhooks
+from .views import customers, dashboard, inbox, lc, picking, pos, push, settings, web, webhooks
 from .web_grids import WebProductsGrid, WebProductVariantsGrid
 
 app_name = "bcsync"
 
 urlpatterns = [
-    # Staff land on the Local copy panel; it sends anyone else to the admin login.
-    path("", RedirectView.as_view(pattern_name="bcsync:lc_panel", permanent=False),
-         name="home"),
+    # Staff land on the dashboard; it sends anyone else to the admin login.
+    path("", dashboard.dashboard_view, name="home"),
+    path("dashboard/orders/", dashboard.dashboard_orders_view, name="dashboard_orders"),
+    path("notifications/", inbox.inbox_view, name="inbox"),
+    path("notifications/<int:notification_id>/read/", inbox.inbox_mark_read_view,
+         name="inbox_read"),
+    path("notifications/read-all/", inbox.inbox_mark_all_read_view, name="inbox_read_all"),
     path("lc/", lc.lc_panel_view, name="lc_panel"),
     path("lc/status/", lc.lc_status_view, name="lc_status"),
     path("lc/reload/", lc.lc_reload_view, name="lc_reload"),

@@ -24,7 +24,7 @@ from localcopy.models import LcRun
 from localcopy.services import lc_refresh_request
 
 from .models import StoreConnection, SyncSettings
-from .tasks import lc_refresh_enqueue
+from .tasks import lc_refresh_enqueue, order_refunds_apply_enqueue
 
 # Every delivery is bounded before it is parsed. BigCommerce's payloads are a few hundred
 # bytes, three levels deep, with ids as JSON integers (webhooks.v3.yml); a body past these
@@ -122,6 +122,18 @@ def webhook_refresh_for(payload: Mapping[str, Any]) -> WebhookRefresh | None:
     return refresh
 
 
+# A refund made on BigCommerce: besides the LC's re-read of the order, its refunds are applied
+# to the POS order (bcsync.orders.refunds).
+REFUND_CREATED = "store/order/refund/created"
+
+
+def webhook_refund_order_id(payload: Mapping[str, Any]) -> int | None:
+    """The BigCommerce order whose refunds to apply, for a refund-created delivery."""
+    if payload.get("scope") != REFUND_CREATED or not isinstance(payload.get("data"), Mapping):
+        return None
+    return _id(payload["data"], "id")
+
+
 def _nests_deeper_than(text: str, limit: int) -> bool:
     """Whether arrays/objects nest deeper than `limit`, brackets inside strings aside. One
     linear pass, so a hostile body never reaches the parser's recursion."""
@@ -193,6 +205,11 @@ def webhook_receive(*, store_hash: str, secret: str | None, body: bytes
                 bc_id=refresh.bc_id, deleted=refresh.deleted):
             lc_refresh_enqueue(connection_id=connection.pk, resource=refresh.resource,
                                bc_id=refresh.bc_id)
+        # Not coalesced like the refresh: each refund is applied once whatever the number of
+        # tasks (OrderRefundApplied), and a task skips an order not imported yet.
+        refund_order_id = webhook_refund_order_id(payload)
+        if refund_order_id is not None:
+            order_refunds_apply_enqueue(connection_id=connection.pk, bc_order_id=refund_order_id)
     return refresh
 
 

@@ -1,50 +1,22 @@
-"""Indexes for case-insensitive prefix filters ("starts with") on items, which Django cannot
-declare in a way both databases accept.
-
-Django's istartswith is UPPER(col::text) LIKE UPPER('abc%') on PostgreSQL, which a plain
-b-tree serves only in the C collation, and col LIKE 'abc%' ESCAPE '\\' on SQLite, which only
-an index with NOCASE collation serves. Migration 0003_grid_indexes creates them; because
-SQLite rebuilds a table (and drops indexes Django does not know) whenever a later migration
-alters it, catalog's post_migrate handler creates any that are missing again.
-"""
+"""The item grid's prefix indexes ("starts with" filters on SKU, name, UPC and bin), created
+by migration 0003_grid_indexes and again by catalog's post_migrate handler when a SQLite
+table rebuild dropped them (see grids/prefix_indexes.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-PREFIX_COLUMNS = ("sku", "name", "upc", "bin_number")
-TABLE = "catalog_item"
+from grids.prefix_indexes import PrefixIndexes
 
-
-def _name(column: str) -> str:
-    return f"item_{column}_prefix"
+ITEM_PREFIX_INDEXES = PrefixIndexes(table="catalog_item", name_prefix="item",
+                                    columns=("sku", "name", "upc", "bin_number"))
+PREFIX_COLUMNS = ITEM_PREFIX_INDEXES.columns
 
 
 def prefix_indexes_ensure(*, connection: Any) -> list[str]:
-    """Create the prefix indexes that are missing; return their names."""
-    if connection.vendor not in ("postgresql", "sqlite"):
-        return []
-    with connection.cursor() as cursor:
-        if TABLE not in connection.introspection.table_names(cursor):
-            return []
-        existing = set(connection.introspection.get_constraints(cursor, TABLE))
-        created = []
-        for column in PREFIX_COLUMNS:
-            name = _name(column)
-            if name in existing:
-                continue
-            if connection.vendor == "postgresql":
-                expression = f'UPPER("{column}"::text) text_pattern_ops'
-            else:
-                expression = f'"{column}" COLLATE NOCASE'
-            cursor.execute(f'CREATE INDEX "{name}" ON "{TABLE}" ({expression})')
-            created.append(name)
-    return created
+    """Create the item prefix indexes that are missing; return their names."""
+    return ITEM_PREFIX_INDEXES.ensure(connection=connection)
 
 
 def prefix_indexes_drop(*, connection: Any) -> None:
-    if connection.vendor not in ("postgresql", "sqlite"):
-        return
-    with connection.cursor() as cursor:
-        for column in PREFIX_COLUMNS:
-            cursor.execute(f'DROP INDEX IF EXISTS "{_name(column)}"')
+    ITEM_PREFIX_INDEXES.drop(connection=connection)

@@ -43,7 +43,7 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 INVENTORY_TRACKING = frozenset({"none", "product", "variant"})
 # Goes into every raw_hash: bump it when a parser changes what it reads from a record, so the
 # next Full Reload rewrites the rows instead of skipping them as unchanged.
-PARSERS_VERSION = 1
+PARSERS_VERSION = 2
 _HASH_PERSON = f"bcsync-lc-{PARSERS_VERSION}".encode()
 
 
@@ -52,7 +52,9 @@ class Parsed:
     """One record read: its BigCommerce id (None if unusable), column values, problems.
 
     `raw_json` is `raw` encoded once, as it is stored; `raw_hash` its digest (both filled
-    by `encoded`, by the parser when it cleaned the record)."""
+    by `encoded`, by the parser when it cleaned the record). A product is stored without its
+    embedded variants (their rows hold them), but hashed with them, so a change to a variant
+    alone still makes the product's page rewrite it."""
 
     bc_id: int | None
     fields: dict[str, Any]
@@ -413,7 +415,12 @@ def parse_product(raw: Any) -> Parsed:
     r.fields["category_ids"] = _id_list(r, "categories")
     r.text("bin_picking_number")
     r.moment("date_modified")
-    return r.done()
+    parsed = r.done()
+    if isinstance(parsed.raw, dict) and "variants" in parsed.raw:
+        # Each raw document is kept once: the variants' own rows hold theirs.
+        _, data, _ = encode_raw({k: v for k, v in parsed.raw.items() if k != "variants"})
+        parsed.raw_json = data.decode()
+    return parsed
 
 
 def _id_list(r: _Reader, key: str) -> list[int]:

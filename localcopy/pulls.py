@@ -1,9 +1,11 @@
 """Reading each dataset from BigCommerce and writing it page by page.
 
 Every page is written changed-only: rows whose raw JSON is unchanged (same `raw_hash`) are
-left alone, so an idle pass writes 0. A Full Reload (`full`) also marks the rows it read as
-seen through `synced_at` (a bulk UPDATE for the unchanged ones); rows not seen are swept at
-the end. Incremental and webhook passes never replace a row with an older copy.
+left alone, so an idle pass writes 0. A Full Reload (`full`) must also find the rows BC no
+longer has: products are walked in id order and each page accounts for its id range; the
+other datasets mark the rows they read as seen through `synced_at` (a bulk UPDATE for the
+unchanged ones). What was not seen is confirmed gone, then deleted, at the end.
+Incremental and webhook passes never replace a row with an older copy.
 Memory stays bounded by a few pages (one written, one queued, one being fetched) whatever
 the catalog size.
 """
@@ -55,6 +57,7 @@ from .prefetch import prefetched
 from .runs import Tally
 from .writers import (
     delete_ids,
+    ids_between,
     ids_missing,
     ids_not_seen_since,
     prune_children,
@@ -103,7 +106,7 @@ def write_products(p: Pass | None, *, store_hash: str, tally: Tally, items: list
     with transaction.atomic():
         new: set[int] = set()
         pks = upsert_pks(LcProduct, store_hash=store_hash, rows=rows, now=now, tally=tally,
-                         only_changed=True, skip_older=not full, mark_seen=full, inserted=new)
+                         only_changed=True, skip_older=not full, inserted=new)
         _variants(store_hash, tally, rows, pks, now, new=new)
         if beat is not None:
             beat()
@@ -145,24 +148,49 @@ def _variants(store_hash: str, tally: Tally, rows: list[Parsed], pks: dict[int, 
 
 
 def pull_products(p: Pass, *, full: bool, since: datetime | None) -> None:
-    filters = {"date_modified:min": since} if since is not None else None
-    pages = p.client.iter_product_pages(include=DEFAULT_PRODUCT_INCLUDE, filters=filters,
+    """Products changed since `since`, or (full) all of them, in id order: each page then
+    accounts for the ids between it and the previous page, so the LC rows there that the
+    page lacks are known unseen without marking every row that was seen (which cost an
+    UPDATE of every product on each Full Reload)."""
+    filters: dict[str, Any] = {"date_modified:min": since} if since is not None else {}
+    if full:
+        filters = {"sort": "id", "direction": "asc"}
+    pages = p.client.iter_product_pages(include=DEFAULT_PRODUCT_INCLUDE, filters=filters or None,
                                         limit=PAGE)
+    unseen: list[int] = []
+    after = 0
     for page, parsed in prefetched(parsed_pages(pages, parse_product), idle=p.alive):
         write_products(p, store_hash=p.store_hash, tally=p.tally, items=page.items, full=full,
                        beat=p.beat_for(page), parsed=parsed)
+        if full:
+            ids = {r.bc_id for r in parsed if r.bc_id is not None}
+            upto = max(ids, default=after)
+            unseen += ids_between(LcProduct, store_hash=p.store_hash, after=after, upto=upto,
+                                  present=ids)
+            after = max(after, upto)
         p.report()
     if full:
-        unseen = ids_not_seen_since(LcProduct, store_hash=p.store_hash, since=p.started_at)
-        # Offset paging can skip a product when another is deleted mid-walk; ask for the
-        # unseen ones by id before believing they are gone.
-        for chunk in _chunks(unseen, CONFIRM_CHUNK):
+        unseen += ids_between(LcProduct, store_hash=p.store_hash, after=after, upto=None,
+                              present=set())
+        # Offset paging can skip a product when another is deleted mid-walk (and a product
+        # a webhook wrote meanwhile is in no page): ask for the unseen ones by id before
+        # believing they are gone.
+        found: set[int] = set()
+        for chunk in _chunks(sorted(set(unseen)), CONFIRM_CHUNK):
             for page in p.client.iter_product_pages(
                 include=DEFAULT_PRODUCT_INCLUDE, filters={"id:in": chunk}, limit=PAGE
             ):
-                write_products(p, store_hash=p.store_hash, tally=p.tally, items=page.items,
-                               full=True)
-        _sweep(p, LcProduct)
+                found.update(write_products_seen(p, items=page.items))
+        gone = sorted(set(unseen) - found)
+        p.tally.deleted += delete_ids(LcProduct, store_hash=p.store_hash, bc_ids=gone)
+
+
+def write_products_seen(p: Pass, *, items: list[Any]) -> set[int]:
+    """Write products found by id after the walk missed them; their ids."""
+    rows = [parse_product(i) for i in items]
+    write_products(p, store_hash=p.store_hash, tally=p.tally, items=items, full=True,
+                   parsed=rows)
+    return {r.bc_id for r in rows if r.bc_id is not None}
 
 
 # -- customers (+ groups) ------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 A page is deduplicated by id first (PostgreSQL refuses to update the same row twice in one
 statement). Rows whose raw digest (`raw_hash`) equals the stored one are left alone, so a
-pass over unchanged records writes nothing; a Full Reload only touches their `synced_at`,
-which its sweep of deleted records reads.
+pass over unchanged records writes nothing (a Full Reload of the small datasets touches their
+`synced_at`, which its sweep of deleted records reads).
 
 The upsert is one SQL statement built once per model and backend with its column list, and
 fed values the parsers already made storable (the raw JSON is encoded once, by the parser,
@@ -332,6 +332,16 @@ def ids_missing(model: type[models.Model], *, store_hash: str, present: set[int]
     rows = model._default_manager.filter(store_hash=store_hash)
     if before is not None:
         rows = rows.filter(synced_at__lt=before)
+    return [bc_id for bc_id in rows.values_list("bc_id", flat=True).iterator(chunk_size=5000)
+            if bc_id not in present]
+
+
+def ids_between(model: type[models.Model], *, store_hash: str, after: int, upto: int | None,
+                present: set[int]) -> list[int]:
+    """LC ids of `model` in (after, upto] (no upper bound: None) that are not in `present`."""
+    rows = model._default_manager.filter(store_hash=store_hash, bc_id__gt=after)
+    if upto is not None:
+        rows = rows.filter(bc_id__lte=upto)
     return [bc_id for bc_id in rows.values_list("bc_id", flat=True).iterator(chunk_size=5000)
             if bc_id not in present]
 

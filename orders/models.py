@@ -508,7 +508,10 @@ class SalesOrderLine(models.Model):
                                 related_name="sales_order_lines")
     sku = models.CharField("SKU as sold", max_length=255, blank=True)
     name = models.CharField("name as sold", max_length=255)
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    # 0: the line was removed on BigCommerce; it stays for the transactions that refer to it.
+    quantity = models.PositiveIntegerField(
+        help_text="0 once the line is removed from the order (its refund stays on record).",
+    )
     picked_quantity = models.PositiveIntegerField(default=0)
     unit_price = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO,
                                      validators=[MinValueValidator(ZERO)])
@@ -525,8 +528,8 @@ class SalesOrderLine(models.Model):
             models.UniqueConstraint(fields=["order", "bc_line_id"],
                                     condition=Q(bc_line_id__isnull=False),
                                     name="sales_order_line_bc_id_once"),
-            models.CheckConstraint(condition=Q(quantity__gte=1),
-                                   name="sales_order_line_quantity_gte_1"),
+            models.CheckConstraint(condition=Q(quantity__gte=0),
+                                   name="sales_order_line_quantity_gte_0"),
             models.CheckConstraint(condition=Q(picked_quantity__lte=F("quantity")),
                                    name="sales_order_line_picked_lte_quantity",
                                    violation_error_message="Picked quantity cannot exceed "

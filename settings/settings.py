@@ -120,6 +120,8 @@ STATICFILES_DIRS = [
     # Front-end libraries installed from package-lock.json by `make venv` (npm ci); only
     # their built files are served, under a prefix of their own.
     ("vendor/tabulator", BASE_DIR / "node_modules" / "tabulator-tables" / "dist"),
+    # The dashboard's chart (chart.umd.min.js: one file, no module loader).
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STATICFILES_FINDERS = [
     "settings.staticfiles.FileSystemFinder",  # STATICFILES_DIRS, without unused npm builds
@@ -137,6 +139,21 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+
+# --- Email (notifications: bcsync/notifications.py) ---------------------------------------
+# A mail server is used only when EMAIL_HOST names one; without it mail goes to the console,
+# and notifications are emailed only when NOTIFICATION_EMAIL says so (default: with a host).
+EMAIL_HOST = env.str("EMAIL_HOST", default="")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default=(
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="bcsync@localhost")
+NOTIFICATION_EMAIL = env.bool("NOTIFICATION_EMAIL", default=bool(EMAIL_HOST))
 # Error reports hide secrets with DEBUG on too (bcsync/error_reports.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "bcsync.error_reports.SecretsHiddenFilter"
 
@@ -199,7 +216,8 @@ CELERY_TASK_ROUTES = {
         "lc_runs_prune_task", "upload_job_task", "push_pass_task", "import_job_task",
         "end_of_day_task")},
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_REALTIME} for name in (
-        "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task")},
+        "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task",
+        "order_refunds_apply_task")},
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat entries live in one place; django-celery-beat copies them into the database on start,

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.contrib.staticfiles.finders import FileSystemFinder as DjangoFileSystemFinder
 
-# Relative to each STATICFILES_DIRS entry. tabulator-tables/dist (served as
+# Relative to each STATICFILES_DIRS entry (so no folder of static/ may use these names).
+# tabulator-tables/dist (served as
 # vendor/tabulator/): keep js/tabulator.min.js and css/tabulator.min.css with their maps.
 UNUSED_BUILDS = [
     "js/tabulator.js*",
@@ -21,6 +22,17 @@ UNUSED_BUILDS = [
     "js/jquery_wrapper.js",
     "css/tabulator.css*",
     "css/tabulator_*",
+    # chart.js/dist (served as vendor/chartjs/): keep chart.umd.min.js and its map. Its ES
+    # module sources sit in folders of their own, skipped whole by name.
+    "chart.cjs*",
+    "chart.js",
+    "chart.js.map",
+    "chart.umd.js",
+    "chart.umd.js.map",
+    "helpers.*",
+    "*.d.ts",
+    "chunks", "controllers", "core", "elements", "helpers", "platform", "plugins", "scales",
+    "types",
 ]
 
 

@@ -341,8 +341,8 @@ def _link_existing(ctx: _Context, lc: LcProduct, item: Item, result: ProductResu
     SyncEvent.objects.create(
         connection=ctx.connection, item=item, label=f"{item.sku} – {item.name}"[:300], at=now,
         user=ctx.user if getattr(ctx.user, "pk", None) else None, job=ctx.job,
-        action=SyncEvent.Action.LINKED, fields={"bc_product_id": {"from": None,
-                                                                  "to": lc.bc_id}})
+        action=SyncEvent.Action.LINKED, direction=SyncEvent.Direction.IMPORT,
+        fields={"bc_product_id": {"from": None, "to": lc.bc_id}})
 
 
 @dataclass
@@ -481,7 +481,7 @@ def _write(ctx: _Context, report: ImportReport, batch: list[_Built]) -> None:
     SyncEvent.objects.bulk_create([
         SyncEvent(connection=ctx.connection, item=b.item,
                   label=f"{b.item.sku} – {b.item.name}"[:300], at=now, user=user, job=ctx.job,
-                  action=SyncEvent.Action.CREATED,
+                  action=SyncEvent.Action.CREATED, direction=SyncEvent.Direction.IMPORT,
                   fields={"bc_product_id": {"from": None, "to": b.lc.bc_id}})
         for b in batch])
     for b in batch:
@@ -497,7 +497,8 @@ def _failed(ctx: _Context, result: ProductResult, field: str, message: str) -> N
         connection=ctx.connection,
         label=f"BigCommerce product {result.bc_product_id} {result.name}"[:300],
         at=timezone.now(), user=ctx.user if getattr(ctx.user, "pk", None) else None,
-        job=ctx.job, action=SyncEvent.Action.FAILED, ok=False, error=message,
+        job=ctx.job, action=SyncEvent.Action.FAILED, direction=SyncEvent.Direction.IMPORT,
+        ok=False, error=message,
         error_field=field)
 
 

@@ -1,5 +1,6 @@
 """bcsync's own records: store connections and switches; customer and price level links;
-push's policies, links, outbox, jobs, history and notifications."""
+push's policies, links, outbox, jobs, history and notifications; the BigCommerce refunds
+applied to POS orders."""
 
 from .connections import StoreConnection, SyncSettings, WorkerHeartbeat
 from .customers import CustomerSync, PriceLevelSync
@@ -8,6 +9,8 @@ from .customers import CustomerSync, PriceLevelSync
 from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
 from .imports import FieldMapping, ImportSettings, ItemNumberSource
 from .inventory import EndOfDayRun, InventorySettings, LocationMapping
+from .notification_settings import NotificationSettings
+from .orders import OrderRefundApplied
 from .push import (
     DEFAULT_POLICY,
     MANUAL_ONLY_FIELDS,
@@ -37,6 +40,8 @@ __all__ = [
     "ItemSync",
     "LocationMapping",
     "Notification",
+    "NotificationSettings",
+    "OrderRefundApplied",
     "Policy",
     "PriceLevelSync",
     "PushRequest",

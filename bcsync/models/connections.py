@@ -118,6 +118,11 @@ class StoreConnection(models.Model):
         validators=[RegexValidator(r"^[A-Za-z0-9]*$", "Letters and digits only.")],
         help_text="Prefix for codes of records imported from this store (e.g. BC123).",
     )
+    restock_refunded_items = models.BooleanField(
+        default=True,
+        help_text="A refund made on BigCommerce puts the refunded items back in stock at the "
+                  "POS location (each refund line records whether it did).",
+    )
     b2b_enabled = models.BooleanField(
         "B2B", default=False,
         help_text="Price levels and BigCommerce customer groups kept in step, both ways; "

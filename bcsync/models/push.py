@@ -279,7 +279,15 @@ class SyncEvent(models.Model):
                              on_delete=models.SET_NULL, related_name="+")
     job = models.CharField(max_length=100, blank=True,
                            help_text="The background job, when no person started it.")
+    class Direction(models.TextChoices):
+        PUSH = "push", "POS → BigCommerce"
+        IMPORT = "import", "BigCommerce → POS"
+
     action = models.CharField(max_length=10, choices=Action.choices)
+    # Which way the record moved: the dashboard counts pushes and imports apart (an action
+    # alone cannot tell: both push and import create and link).
+    direction = models.CharField(max_length=10, choices=Direction.choices,
+                                 default=Direction.PUSH)
     fields = models.JSONField(default=dict, blank=True,
                               help_text="BigCommerce field → {from, to}.")
     ok = models.BooleanField(default=True)

@@ -9,6 +9,7 @@ from . import (  # noqa: F401  importing a module registers its sections
     imports,
     locations,
     matching,
+    notifications,
     policies,
     switches,
 )

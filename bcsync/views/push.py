@@ -24,9 +24,9 @@ from ..connections import client_for
 from ..models import ItemSync, StoreConnection, SyncJob
 from ..pos_grids import PosItemsGrid, pos_connection
 from ..push.job_requests import upload_job_request
-from ..push.jobs import job_progress
 from ..push.upload import ItemPlan, items_preview, items_upload
 from ..roles import can_preview, can_upload
+from ..sync_jobs import job_progress
 
 # Up to this many items upload while the person waits; more go to the bulk queue as a job.
 UPLOAD_NOW_MAX = 5

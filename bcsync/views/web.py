@@ -32,8 +32,8 @@ from ..imports.job_requests import import_job_request
 from ..imports.products import products_import
 from ..models import ItemSync, StoreConnection, SyncJob
 from ..pos_grids import pos_connection
-from ..push.jobs import job_progress
 from ..roles import can_import
+from ..sync_jobs import job_progress
 from ..web_grids import WebProductsGrid, WebProductVariantsGrid
 from ..web_imports import import_summary
 from .push import bigcommerce_product_url

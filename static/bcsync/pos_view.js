@@ -68,42 +68,7 @@
     section.hidden = false;
   }
 
-  // ---- bulk upload progress --------------------------------------------------------------
-
-  let timer = null;
-
-  async function pollJobs() {
-    const section = document.getElementById("pos-jobs");
-    if (!section) return;
-    clearTimeout(timer);
-    let data;
-    try {
-      const response = await fetch(section.dataset.url, {credentials: "same-origin",
-                                                         headers: {"Accept": "application/json"}});
-      if (!response.ok) return;
-      data = await response.json();
-    } catch (error) {
-      return;
-    }
-    const list = document.getElementById("pos-jobs-list");
-    list.replaceChildren(...data.jobs.map((job) => {
-      const li = document.createElement("li");
-      li.className = "pos-job";
-      li.dataset.state = job.state;
-      const bar = document.createElement("progress");
-      bar.max = job.total || 1;
-      bar.value = job.done;
-      const label = document.createElement("span");
-      label.textContent = " Upload #" + job.id + ": " + job.state_label + ", " + job.done +
-        " of " + job.total + " done, " + job.failed + " failed";
-      li.append(bar, label);
-      return li;
-    }));
-    section.hidden = !data.jobs.length;
-    if (data.jobs.some((j) => j.state === "queued" || j.state === "running")) {
-      timer = setTimeout(pollJobs, 2000);
-    }
-  }
+  const pollJobs = window.bcsyncJobProgress("pos-jobs", "pos-jobs-list", "Upload");
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

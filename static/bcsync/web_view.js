@@ -73,46 +73,10 @@
     if (!dialog.open) dialog.showModal();
   }
 
-  // ---- bulk import progress --------------------------------------------------------------
-
-  let timer = null;
   let productsGrid = null;
-  let working = false;  // a job was queued or running at the last look
-
-  async function pollJobs() {
-    const section = document.getElementById("web-jobs");
-    if (!section) return;
-    clearTimeout(timer);
-    let data;
-    try {
-      const response = await fetch(section.dataset.url, {credentials: "same-origin",
-                                                         headers: {"Accept": "application/json"}});
-      if (!response.ok) return;
-      data = await response.json();
-    } catch (error) {
-      return;
-    }
-    const list = document.getElementById("web-jobs-list");
-    list.replaceChildren(...data.jobs.map((job) => {
-      const li = document.createElement("li");
-      li.className = "pos-job";
-      li.dataset.state = job.state;
-      const bar = document.createElement("progress");
-      bar.max = job.total || 1;
-      bar.value = job.done;
-      const label = document.createElement("span");
-      label.textContent = " Import #" + job.id + ": " + job.state_label + ", " + job.done +
-        " of " + job.total + " done, " + job.failed + " failed";
-      li.append(bar, label);
-      return li;
-    }));
-    section.hidden = !data.jobs.length;
-    const busy = data.jobs.some((j) => j.state === "queued" || j.state === "running");
-    // A job just finished: its rows are linked now.
-    if (working && !busy && productsGrid) productsGrid.reload();
-    working = busy;
-    if (busy) timer = setTimeout(pollJobs, 2000);
-  }
+  // A job just finished: its rows are linked now.
+  const pollJobs = window.bcsyncJobProgress("web-jobs", "web-jobs-list", "Import",
+                                            () => { if (productsGrid) productsGrid.reload(); });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -221,8 +221,10 @@ def test_a_store_selector_appears_with_two_connections(bob, connection):
     assert "Outlet" in page
 
 
-def test_home_sends_staff_to_the_panel_and_strangers_to_the_login(bob, client):
-    assert client_for(bob).get("/").url == PANEL
+def test_home_is_the_dashboard_for_staff_and_strangers_go_to_the_login(bob, client):
+    home = client_for(bob).get("/")
+    assert home.status_code == 200 and 'id="dashboard"' in home.content.decode()
+    assert f'href="{PANEL}"' in home.content.decode()
     response = client.get(PANEL)
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))

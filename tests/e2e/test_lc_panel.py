@@ -32,7 +32,7 @@ def test_an_operator_watches_a_full_reload_of_products_complete(
         live_server, page, artifacts, bob, emulator, worker):
     connection_upsert(store_hash=emulator.store_hash, access_token=emulator.token,
                       api_url=emulator.base_url, description="Emulated web shop")
-    page.goto(f"{live_server.url}/admin/login/?next=/")
+    page.goto(f"{live_server.url}/admin/login/?next=/lc/")
     page.fill("#id_username", "bob")
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")

@@ -149,3 +149,28 @@ def test_inactive_hooks_get_nothing(api, emulator, receiver):
         assert receiver.calls == []
     finally:
         api.delete(f"/v3/hooks/{hook['id']}")
+
+
+def test_order_wildcard_delivers_edits_and_refunds(api, emulator, receiver):
+    # bcsync registers `store/order/*` only (webhook_registration.WEBHOOK_SCOPES): it must
+    # carry an edit's store/order/updated and a refund's store/order/refund/created.
+    hook = register(api, "store/order/*", receiver.url)
+    try:
+        pid = api.get("/v3/catalog/products", params={"sku": "DEMO0020"}).json()["data"][0]["id"]
+        order = emulator.place_order([{"product_id": pid, "variant_id": None, "quantity": 2}])
+        oid = order["id"]
+        line = api.get(f"/v2/orders/{oid}/products").json()[0]
+        emulator.edit_order(oid, [{"id": line["id"], "quantity": 1}])
+        receiver.wait(lambda c: c["body"]["scope"] == "store/order/updated"
+                      and c["body"]["data"] == {"type": "order", "id": oid})
+        items = [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": 1}]
+        amount = api.post(f"/v3/orders/{oid}/payment_actions/refund_quotes",
+                          json={"items": items}).json()["data"]["total_refund_amount"]
+        refund = api.post(f"/v3/orders/{oid}/payment_actions/refunds", json={
+            "items": items, "payments": [{"provider_id": "custom", "amount": amount,
+                                          "offline": True}]}).json()["data"]
+        call = receiver.wait(lambda c: c["body"]["scope"] == "store/order/refund/created")[0]
+        assert call["body"]["data"] == {"type": "order", "id": oid,
+                                        "refund": {"refund_id": refund["id"]}}
+    finally:
+        api.delete(f"/v3/hooks/{hook['id']}")

@@ -69,3 +69,8 @@ class Api:
 @pytest.fixture
 def api(store: EmulatorProcess) -> Api:
     return Api(store)
+
+
+def without_variants(product: dict[str, Any]) -> dict[str, Any]:
+    """A product as the LC stores its raw JSON: its variants live on their own rows."""
+    return {k: v for k, v in product.items() if k != "variants"}

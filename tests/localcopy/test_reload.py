@@ -30,7 +30,7 @@ from localcopy.models import (
 from localcopy.parsing import read_datetime
 from localcopy.services import lc_reload
 
-from .conftest import STORE, make_client
+from .conftest import STORE, make_client, without_variants
 
 pytestmark = [pytest.mark.django_db, pytest.mark.emulator]
 
@@ -50,7 +50,8 @@ def test_a_product_reload_mirrors_every_product_and_variant_exactly(client, api)
     assert len(variants) == sum(len(p["variants"]) for p in served)
     for product in served:
         row = rows[product["id"]]
-        assert row.raw == product
+        # Each raw document once: the product without its variants, each variant on its row.
+        assert row.raw == without_variants(product) and "variants" in product
         assert (row.name, row.sku, row.upc) == (product["name"], product["sku"], product["upc"])
         assert row.price == money(product["price"])
         assert row.cost_price == money(product["cost_price"])
@@ -225,7 +226,7 @@ def lc_writes(queries) -> list[str]:
             and "localcopy_lcstatus" not in q["sql"] and "localcopy_lcrun" not in q["sql"]]
 
 
-def test_a_reload_with_nothing_changed_reports_unchanged_and_only_marks_rows_seen(client):
+def test_a_reload_with_nothing_changed_reports_unchanged_and_writes_nothing(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -240,12 +241,8 @@ def test_a_reload_with_nothing_changed_reports_unchanged_and_only_marks_rows_see
     assert (summary.inserted, summary.updated, summary.deleted, summary.skipped) == (0, 0, 0, 400)
     run = LcRun.objects.filter(dataset="products").latest("started_at")
     assert (run.inserted, run.updated, run.skipped) == (0, 0, 400)
-    # What the sweep needs and nothing else: one UPDATE of synced_at per page.
-    writes = lc_writes(queries.captured_queries)
-    assert len(writes) == 2 and all(
-        w.startswith('UPDATE "localcopy_lcproduct" SET "synced_at"') for w in writes), writes
-    started = LcStatus.objects.get(store_hash=STORE, dataset="products").started_at
-    assert not LcProduct.objects.filter(synced_at__lt=started).exists()
+    # Not even a mark of what was seen: the walk in id order accounts for every id range.
+    assert lc_writes(queries.captured_queries) == []
     assert dict(LcVariant.objects.values_list("bc_id", "synced_at")) == variants_before
     assert {p.bc_id: (p.raw, p.name, p.price)
             for p in LcProduct.objects.all()} == products_before
@@ -279,3 +276,66 @@ def test_every_column_reads_back_as_the_parser_made_it_on_this_backend(client):
         parsed = parsing.parse_variant(variant.raw, product_bc_id=variant.product_bc_id)
         assert {n: getattr(variant, n) for n in parsed.fields} == parsed.fields
         assert variant.product.bc_id == variant.product_bc_id
+
+
+def test_a_change_to_one_variant_alone_is_still_seen_though_the_product_row_omits_variants(
+        client, api):
+    lc_reload(client=client, store_hash=STORE, dataset="products")
+    product = next(p for p in api.all_v3("/v3/catalog/products", include="variants")
+                   if len(p["variants"]) > 1)
+    variant = product["variants"][1]
+    response = api.session.put(
+        f"{api.emu.api_url}/v3/catalog/products/{product['id']}/variants/{variant['id']}",
+        json={"price": 123.45}, timeout=30)
+    response.raise_for_status()
+
+    summary = lc_reload(client=client, store_hash=STORE, dataset="products")
+
+    assert summary.updated == 1, summary.line()
+    row = LcVariant.objects.get(store_hash=STORE, bc_id=variant["id"])
+    assert row.price == money(123.45) and row.raw["price"] == 123.45
+    assert "variants" not in LcProduct.objects.get(store_hash=STORE, bc_id=product["id"]).raw
+
+
+def test_products_gone_anywhere_in_the_id_order_are_removed_and_only_they(client, store):
+    """The walk in id order accounts for each page's id range: a product gone before the
+    first page, between two pages, inside a page or after the last is found and removed
+    (after one request confirms they are gone), and nothing else is touched."""
+    lc_reload(client=client, store_hash=STORE, dataset="products")
+    ids = sorted(LcProduct.objects.filter(store_hash=STORE).values_list("bc_id", flat=True))
+    gone = [ids[0], ids[100], ids[249], ids[250], ids[-1]]
+    for bc_id in gone:
+        store.delete_product(bc_id)
+    store.reset_stats()
+
+    summary = lc_reload(client=client, store_hash=STORE, dataset="products")
+
+    assert (summary.inserted, summary.updated, summary.deleted) == (0, 0, len(gone))
+    left = set(LcProduct.objects.filter(store_hash=STORE).values_list("bc_id", flat=True))
+    assert left == set(ids) - set(gone)
+    # Two pages, and one id:in request confirming the five unseen ids are gone.
+    assert store.stats()["by_endpoint"] == {"GET /v3/catalog/products": 3}
+
+
+def test_a_product_the_walk_missed_is_confirmed_by_id_and_kept(client, store):
+    """Offset paging skips a product when another is deleted mid-walk; a row the pages lack
+    is asked for by id, and kept when BigCommerce still has it."""
+    from localcopy import pulls
+
+    lc_reload(client=client, store_hash=STORE, dataset="products")
+    ids = sorted(LcProduct.objects.filter(store_hash=STORE).values_list("bc_id", flat=True))
+    missed = ids[300]
+    real = pulls.parsed_pages
+
+    def pages_missing_one(pages, parse):
+        for page, parsed in real(pages, parse):
+            yield page, [row for row in parsed if row.bc_id != missed]
+
+    pulls.parsed_pages = pages_missing_one
+    try:
+        summary = lc_reload(client=client, store_hash=STORE, dataset="products")
+    finally:
+        pulls.parsed_pages = real
+
+    assert summary.deleted == 0
+    assert LcProduct.objects.filter(store_hash=STORE, bc_id=missed).exists()

@@ -231,3 +231,20 @@ def test_a_batch_whose_write_fails_goes_again_product_by_product(connection, lc,
     mine = Variant.objects.get(item_id=report.results[2].item_id, option_values__Size=lv.raw[
         "option_values"][0]["label"])
     assert mine.sku == f"{contested}X{lv.bc_id}"
+
+
+def test_the_history_says_imports_came_from_bigcommerce_and_the_dashboard_counts_them(
+        connection, lc, department, vendor):
+    from bcsync.dashboard import sync_activity
+    from bcsync.models import SyncEvent
+
+    lc()
+    ids = _ids(connection)
+    Item.objects.create(sku="SKU000001", name="Ours", department=department, vendor=vendor)
+    report = products_import(connection=connection, bc_product_ids=ids)
+    assert report.counts == {"linked": 1, "created": len(ids) - 1}
+    events = SyncEvent.objects.filter(connection=connection)
+    assert events.count() == len(ids)
+    assert set(events.values_list("direction", flat=True)) == {SyncEvent.Direction.IMPORT}
+    today = sync_activity()
+    assert today.items_imported[-1] == len(ids) and today.items_pushed[-1] == 0

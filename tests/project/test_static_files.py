@@ -1,6 +1,6 @@
-"""In production (DEBUG off) the grid library installed by npm is collected with the other
-static files, under hashed names, and whitenoise serves it; the builds no page loads are not
-collected."""
+"""In production (DEBUG off) the grid and chart libraries installed by npm are collected with
+the other static files, under hashed names, and whitenoise serves them; the builds no page
+loads are not collected."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from django.test import Client
 client = Client()
 out = {}
 for name in ("vendor/tabulator/js/tabulator.min.js", "vendor/tabulator/css/tabulator.min.css",
-             "grids/grid.js"):
+             "grids/grid.js", "vendor/chartjs/chart.umd.min.js", "bcsync/dashboard.js"):
     url = static(name)
     response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
     body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -43,7 +43,8 @@ def production_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_collectstatic_gathers_the_grid_library_and_whitenoise_serves_it(tmp_path):
+def test_collectstatic_gathers_the_grid_and_chart_libraries_and_whitenoise_serves_them(
+        tmp_path):
     env = production_env(tmp_path)
     collected = subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"],
                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
@@ -51,7 +52,9 @@ def test_collectstatic_gathers_the_grid_library_and_whitenoise_serves_it(tmp_pat
 
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"]
     vendor = sorted(name for name in manifest if name.startswith("vendor/"))
-    assert vendor == ["vendor/tabulator/css/tabulator.min.css",
+    assert vendor == ["vendor/chartjs/chart.umd.min.js",
+                      "vendor/chartjs/chart.umd.min.js.map",
+                      "vendor/tabulator/css/tabulator.min.css",
                       "vendor/tabulator/css/tabulator.min.css.map",
                       "vendor/tabulator/js/tabulator.min.js",
                       "vendor/tabulator/js/tabulator.min.js.map"]

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from bcsync.models import ItemSync, SyncJob
 from bcsync.push.job_requests import upload_job_request
-from bcsync.push.jobs import QUEUED_LOST_AFTER, upload_job_run, upload_jobs_sweep
+from bcsync.push.jobs import upload_job_run, upload_jobs_sweep
+from bcsync.sync_jobs import QUEUED_LOST_AFTER
 from tests.workers import wait_for
 
 from .conftest import new_item

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bcsync', '0007_import_settings'),
+        ('bcsync', '0009_notifications_dashboard'),
         ('catalog', '0005_stock_movement'),
     ]
 
