@@ -217,7 +217,8 @@ CELERY_TASK_DEFAULT_QUEUE = QUEUE_REALTIME
 CELERY_TASK_ROUTES = {
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_BULK} for name in (
         "lc_reload_task", "lc_sync_task", "lc_reconcile_task", "lc_delete_task",
-        "lc_runs_prune_task", "upload_job_task", "push_pass_task", "import_job_task")},
+        "lc_runs_prune_task", "upload_job_task", "push_pass_task", "import_job_task",
+        "end_of_day_task")},
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_REALTIME} for name in (
         "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task",
         "order_refunds_apply_task")},
@@ -255,6 +256,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "bcsync.tasks.push_pass_task",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 60},
+    },
+    # End of Day: each store's stock snapshot, once a day after its configured time (the
+    # task claims the day; running it more often only finds it done).
+    "inventory-end-of-day": {
+        "task": "bcsync.tasks.end_of_day_task",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 5 * 60},
     },
     # Keep the LC run log to LC_RUN_KEEP_DAYS.
     "lc-prune-runs": {
