@@ -163,3 +163,4 @@ class WorkerHeartbeatAdmin(admin.ModelAdmin):
 from . import imports_admin  # noqa: E402, F401 I001 - registers the named mappings
 from . import push_admin  # noqa: E402, F401 - registers the push's pages
 from . import orders_admin  # noqa: E402, F401 - registers order import history
+from . import inventory_admin  # noqa: E402, F401 - registers the End of Day log

@@ -19,6 +19,10 @@ class BcsyncConfig(AppConfig):
         from .push.outbox import outbox_signals_connect
 
         outbox_signals_connect()
+        # Stock movements, bundle children and components mark their items and masters.
+        from .inventory.marks import inventory_signals_connect
+
+        inventory_signals_connect()
         # The tasks module hands the outbox its early-pass kick (see outbox_kick_set).
         from . import tasks  # noqa: F401
 

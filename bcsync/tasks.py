@@ -25,6 +25,7 @@ from localcopy.services import RunSummary
 from .client import BigCommerceError
 from .heartbeat import heartbeat_record
 from .imports.jobs import import_job_run, import_jobs_sweep
+from .inventory.end_of_day import end_of_day_due
 from .lc_jobs import (
     ReloadWaiting,
     lc_delete_run,
@@ -292,3 +293,14 @@ def order_refunds_apply_task(self: Task, connection_id: int, bc_order_id: int) -
 
 def order_refunds_apply_enqueue(*, connection_id: int, bc_order_id: int) -> None:
     _on_commit(order_refunds_apply_task, connection_id=connection_id, bc_order_id=bc_order_id)
+
+
+# ---- End of Day ----------------------------------------------------------------------------
+
+
+@shared_task(name="bcsync.tasks.end_of_day_task", ignore_result=True,
+             soft_time_limit=30 * MINUTE, time_limit=31 * MINUTE)
+def end_of_day_task() -> list[str]:
+    # Beat sends it every few minutes; each store runs once a day, after its time (the day is
+    # claimed in the database). No retry: a failed item is on the run's report.
+    return [report.line() for report in end_of_day_due()]

@@ -3,7 +3,7 @@ from django.urls import path
 from grids.views import grid_urls
 
 from .pos_grids import PosItemDetailsGrid, PosItemsGrid
-from .views import customers, dashboard, inbox, lc, pos, push, settings, web, webhooks
+from .views import customers, dashboard, inbox, lc, picking, pos, push, settings, web, webhooks
 from .web_grids import WebProductsGrid, WebProductVariantsGrid
 
 app_name = "bcsync"
@@ -49,4 +49,6 @@ urlpatterns = [
     path("web/products/<int:product_id>/pos-item/", web.web_pos_item_view, name="web_pos_item"),
     path("web/products/<int:product_id>/bigcommerce/", web.web_open_in_bigcommerce_view,
          name="web_open_in_bigcommerce"),
+    # The picking list of open imported orders (bcsync.inventory.picking).
+    path("picking/", picking.picking_view, name="picking"),
 ]

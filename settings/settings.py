@@ -84,9 +84,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server, worker and beat read while one of them writes; the busy
-    # timeout makes a writer wait for the lock instead of failing at once.
+    # timeout makes a writer wait for the lock instead of failing at once. Checkpointing
+    # every 20,000 pages (~80 MB of WAL) rather than SQLite's 1,000 copies a bulk write's
+    # index pages into the database file once instead of at nearly every page of a Full
+    # Reload (measured: ~8% less CPU for a 10k-product reload into an empty LC).
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                         "PRAGMA wal_autocheckpoint=20000;"),
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
@@ -214,7 +218,7 @@ CELERY_TASK_ROUTES = {
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_BULK} for name in (
         "lc_reload_task", "lc_sync_task", "lc_reconcile_task", "lc_delete_task",
         "lc_runs_prune_task", "upload_job_task", "push_pass_task", "import_job_task",
-        "orders_pass_task")},
+        "end_of_day_task", "orders_pass_task")},
     **{f"bcsync.tasks.{name}": {"queue": QUEUE_REALTIME} for name in (
         "lc_refresh_task", "lc_sweep_task", "record_heartbeat", "webhooks_register_task",
         "order_refunds_apply_task", "order_import_task")},
@@ -259,6 +263,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "bcsync.tasks.orders_pass_task",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 60},
+    },
+    # End of Day: each store's stock snapshot, once a day after its configured time (the
+    # task claims the day; running it more often only finds it done).
+    "inventory-end-of-day": {
+        "task": "bcsync.tasks.end_of_day_task",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 5 * 60},
     },
     # Keep the LC run log to LC_RUN_KEEP_DAYS.
     "lc-prune-runs": {

@@ -466,7 +466,8 @@ def _write(ctx: _Context, report: ImportReport, batch: list[_Built]) -> None:
     for b in batch:
         # What pos_values reads, from memory: no query per product.
         b.item._prefetched_objects_cache = {  # type: ignore[attr-defined]
-            "variants": [v for _, v in b.variants], "stock_levels": b.stock}
+            "variants": [v for _, v in b.variants], "stock_levels": b.stock,
+            "components": []}  # a new item is no bundle master (push.fields.stock_for)
         syncs.append(ItemSync(connection=ctx.connection, item=b.item, bc_product_id=b.lc.bc_id,
                               linked_by=ItemSync.LinkedBy.IMPORTED, linked_at=now,
                               pushed=pos_values(b.item, connection=ctx.connection),

@@ -8,6 +8,7 @@ from .customers import CustomerSync, PriceLevelSync
 # Migrations name these defaults by their old path, bcsync.models.<name>.
 from .connections import _default_api_url, _new_webhook_secret  # noqa: F401  isort: skip
 from .imports import FieldMapping, ImportSettings, ItemNumberSource
+from .inventory import EndOfDayRun, InventorySettings, LocationMapping
 from .notification_settings import NotificationSettings
 from .orders import ORDER_STATUSES, OrderImport, OrderRefundApplied, OrderSyncSettings
 from .push import (
@@ -31,11 +32,14 @@ __all__ = [
     "ORDER_STATUSES",
     "CustomerSync",
     "DepartmentCategory",
+    "EndOfDayRun",
     "FieldMapping",
     "FieldPolicy",
     "ImportSettings",
+    "InventorySettings",
     "ItemNumberSource",
     "ItemSync",
+    "LocationMapping",
     "Notification",
     "NotificationSettings",
     "OrderImport",

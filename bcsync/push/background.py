@@ -4,7 +4,9 @@ differs from what was last pushed, batched at the API's limits.
 Per claimed batch of requests (up to the inventory API's 2000 items): each item's On values
 are read from the POS and diffed against `ItemSync.pushed` (`push.fields`); what differs
 goes in one products batch PUT (10 a request), one variants batch PUT (50 a request) and one
-absolute inventory adjustment at the store's location (2000 a request). A chunk refused for
+absolute inventory adjustment (2000 a request) with the quantity at the store's location and
+at each other mapped location (`inventory.locations`; a bundle master's is what its children
+allow, `inventory.bundles`). A chunk refused for
 one bad item is halved by the client until the bad item stands alone, so it does not hold
 back the others. Then, in one transaction: each item that went through gets its new memory
 (`pushed`), a history entry and its request deleted; each that failed keeps its request with
@@ -32,7 +34,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from catalog.models import Item, StockLevel, Variant
+from catalog.models import BundleComponent, Item, StockLevel, Variant
 
 from ..client import (
     AuthError,
@@ -44,6 +46,7 @@ from ..client import (
 )
 from ..connections import client_for
 from ..heartbeat import heartbeat_record
+from ..inventory.locations import extra_locations, extra_stock_values, location_of_key
 from ..models import (
     ItemSync,
     Notification,
@@ -51,6 +54,7 @@ from ..models import (
     PushRequest,
     StoreConnection,
     SyncEvent,
+    SyncField,
     SyncSettings,
     VariantSync,
     WorkerHeartbeat,
@@ -128,8 +132,11 @@ class _Planned:
     payload: dict[str, Any] = field(default_factory=dict)  # product body (without id)
     variants: dict[int, dict[str, Any]] = field(default_factory=dict)  # VariantSync pk → sent
     variant_bodies: dict[int, dict[str, Any]] = field(default_factory=dict)
-    stock: dict[str, Any] | None = None  # product-level quantity sent
-    variant_stock: dict[int, int] = field(default_factory=dict)  # VariantSync pk → quantity
+    # Product-level quantities sent, by stock key: `inventory_level` at the store's location,
+    # `inventory_level@<id>` at each other mapped location (inventory.locations).
+    stock: dict[str, Any] | None = None
+    # VariantSync pk → {stock key → quantity}
+    variant_stock: dict[int, dict[str, int]] = field(default_factory=dict)
     excluded: bool = False
     errors: list[str] = field(default_factory=list)
     error_field: str = ""
@@ -164,6 +171,7 @@ def push_pass(*, connection: StoreConnection, force: bool = False,
     started = time.monotonic()
     on_fields = fields_with(policies_for(connection=connection), {Policy.ON})
     item_export_rows(connection, fresh=True)  # the mapping as chosen now, for every item
+    extra_locations(connection, fresh=True)  # the location pairs as mapped now
     token = uuid.uuid4().hex
     due_by = timezone.now()
     total = (PushRequest.objects.filter(connection=connection, next_attempt_at__lte=due_by)
@@ -234,7 +242,9 @@ def _load(connection: StoreConnection, batch: list[PushRequest]
     # that index and walks every row of the store for each chunk, a pass quadratic in size.
     levels = StockLevel.objects.order_by()
     parts: list[Any] = [Prefetch("stock_levels", queryset=levels),
-                        Prefetch("variants", queryset=Variant.objects.order_by())]
+                        Prefetch("variants", queryset=Variant.objects.order_by()),
+                        # A bundle master's stock is its children's (inventory.bundles).
+                        Prefetch("components", queryset=BundleComponent.objects.order_by())]
     if connection.item_sync_enforcement:
         parts.append("locations")
     for start in range(0, len(ids), 500):  # SQLite's limit on query variables
@@ -256,8 +266,12 @@ def _plan(request: PushRequest, item: Item | None, sync: ItemSync | None, *,
         plan.excluded = True
         return plan
     send = changed_fields(sync.pushed, pos_values(item, connection=connection), on_fields)
-    if INVENTORY_KEY in send:
-        plan.stock = {INVENTORY_KEY: send.pop(INVENTORY_KEY)}
+    qoh_on = SyncField.QOHS in on_fields
+    stock = {INVENTORY_KEY: send.pop(INVENTORY_KEY)} if INVENTORY_KEY in send else {}
+    if qoh_on and not item.variants.all():
+        stock.update(_extra_changed(sync.pushed, extra_stock_values(item, connection=connection)))
+    if stock:
+        plan.stock = stock
     if product_sync and send:
         plan.product = send
         plan.payload = product_payload(send, on_fields)
@@ -269,12 +283,21 @@ def _plan(request: PushRequest, item: Item | None, sync: ItemSync | None, *,
         variant.item = item  # the prefetched item, with its stock levels
         vsend = changed_fields(vsync.pushed, variant_values(variant, connection=connection),
                                on_fields, variant=True)
-        if INVENTORY_KEY in vsend:
-            plan.variant_stock[vsync.pk] = vsend.pop(INVENTORY_KEY)
+        vstock = {INVENTORY_KEY: vsend.pop(INVENTORY_KEY)} if INVENTORY_KEY in vsend else {}
+        if qoh_on:
+            vstock.update(_extra_changed(vsync.pushed, extra_stock_values(
+                item, connection=connection, variant=variant)))
+        if vstock:
+            plan.variant_stock[vsync.pk] = vstock
         if product_sync and vsend:
             plan.variants[vsync.pk] = vsend
             plan.variant_bodies[vsync.pk] = variant_payload(vsend, on_fields)
     return plan
+
+
+def _extra_changed(pushed: dict[str, Any], values: dict[str, int]) -> dict[str, int]:
+    """The extra locations' quantities that differ from what was last pushed there."""
+    return {k: v for k, v in values.items() if pushed.get(k) != v}
 
 
 def _push_batch(api: BigCommerceClient, connection: StoreConnection, batch: list[PushRequest],
@@ -305,12 +328,15 @@ def _push_batch(api: BigCommerceClient, connection: StoreConnection, batch: list
         for failure in _alone(_failures(result), api.update_variants):
             pk, plan = by_variant.get(int(failure.item.get("id") or 0), (None, None))
             _fail(plan, failure, ("variant", pk))
-    location = connection.bc_location_id
-    stock = [inventory_adjustment(p.stock[INVENTORY_KEY], location_id=location,
-                                  product_id=p.sync.bc_product_id)
-             for p in working if p.stock is not None and p.sync is not None]
-    stock += [inventory_adjustment(quantity, location_id=location, variant_id=variant_id[pk])
-              for p in working for pk, quantity in p.variant_stock.items()]
+    # One absolute adjustment per item and mapped location, all in the same batch requests.
+    stock = [inventory_adjustment(quantity, product_id=p.sync.bc_product_id,
+                                  location_id=location_of_key(key, connection=connection))
+             for p in working if p.stock is not None and p.sync is not None
+             for key, quantity in p.stock.items()]
+    stock += [inventory_adjustment(quantity, variant_id=variant_id[pk],
+                                   location_id=location_of_key(key, connection=connection))
+              for p in working for pk, quantities in p.variant_stock.items()
+              for key, quantity in quantities.items()]
     if stock:
         result = api.adjust_inventory_absolute(stock, reason="POS background push",
                                                isolate_invalid=True)
@@ -438,7 +464,7 @@ def _remember(plan: _Planned, sync: ItemSync, vsyncs_saved: list[VariantSync], *
         vsent = {} if ("variant", vsync.pk) in plan.refused else dict(
             plan.variants.get(vsync.pk, {}))
         if vsync.pk in plan.variant_stock and ("stock", vsync.pk) not in plan.refused:
-            vsent[INVENTORY_KEY] = plan.variant_stock[vsync.pk]
+            vsent.update(plan.variant_stock[vsync.pk])
         if vsent:
             label = skus.get(vsync.variant_id, vsync.bc_variant_id)
             for k, v in vsent.items():

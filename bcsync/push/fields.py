@@ -10,6 +10,7 @@ The contract, for manual uploads and the background push alike:
                                                                   # what was last pushed
     product_payload(send, fields) → PUT /v3/catalog/products body (add "id" for a batch)
     inventory_level in `send` → inventory_adjustment(…) at connection.bc_location_id
+    (the other mapped locations: `inventory.locations`, keys `inventory_level@<id>`)
     then: item_sync.pushed |= send  (the new memory a later diff is taken against)
 
 Variants work the same with `variant_values(variant, …)`, `bc_variant_values(raw,
@@ -165,11 +166,23 @@ def field_of_key(key: str, *, variant: bool = False) -> str | None:
 # -- the POS side -----------------------------------------------------------------------------
 
 
-def stock_for(item: Item, *, connection: StoreConnection, variant: Variant | None = None) -> int:
-    """On hand at the connection's POS location (every location when it names none), never
-    below zero: BigCommerce takes no negative stock. Uses prefetched stock_levels if any."""
+_CONNECTION_LOCATION: Any = object()
+
+
+def stock_for(item: Item, *, connection: StoreConnection, variant: Variant | None = None,
+              location_id: int | None = _CONNECTION_LOCATION) -> int:
+    """On hand at the connection's POS location (every location when it names none; or at
+    `location_id`, for another mapped location), never below zero: BigCommerce takes no
+    negative stock. Uses prefetched stock_levels if any. A bundle master's is what its
+    children allow (`inventory.bundles`), not its own level."""
+    if location_id is _CONNECTION_LOCATION:
+        location_id = connection.pos_location_id
+    if variant is None:
+        from ..inventory.bundles import bundle_available, is_master
+
+        if is_master(item):
+            return bundle_available(item, location_id=location_id)
     levels = item.stock_levels.all()
-    location_id = connection.pos_location_id
     total = sum(
         level.on_hand for level in levels
         if (level.variant_id == (variant.pk if variant else None))

@@ -28,12 +28,20 @@ from catalog.models import Item, Variant
 from localcopy.models import LcBrand, LcProduct
 
 from ..client import BigCommerceClient, BigCommerceError, DuplicateSku
+from ..inventory.locations import (
+    extra_locations,
+    extra_stock_values,
+    is_stock_key,
+    location_of_key,
+    stock_key,
+)
 from ..models import (
     DepartmentCategory,
     ItemSync,
     Policy,
     StoreConnection,
     SyncEvent,
+    SyncField,
     VariantSync,
 )
 from .conflicts import conflicts_found, conflicts_record, lc_is_fresh
@@ -139,7 +147,8 @@ def items_for_upload(items: Iterable[Item] | QuerySet[Item]) -> QuerySet[Item]:
             .select_related("brand", "department")
             .prefetch_related(Prefetch("variants", queryset=Variant.objects.order_by("sku")),
                               "variants__item", "stock_levels", "locations",
-                              "custom_values__definition"))
+                              "custom_values__definition",
+                              "components"))  # a bundle master's stock (inventory.bundles)
 
 
 def _item_sync(item: Item, connection: StoreConnection) -> ItemSync:
@@ -338,6 +347,7 @@ class _Run:
         self.categories = {dc.department_id: [int(c) for c in dc.bc_category_ids]
                            for dc in DepartmentCategory.objects.filter(connection=connection)}
         self.location_id = connection.bc_location_id or 1
+        extra_locations(connection, fresh=True)  # the other location pairs, as mapped now
 
     # ---- per chunk ----
 
@@ -359,6 +369,13 @@ class _Run:
         updates: list[dict[str, Any]] = []
         variant_updates: list[tuple[ItemPlan, VariantPlan, dict[str, Any]]] = []
         stock: list[tuple[ItemPlan, dict[str, Any]]] = []
+        # Stock at the store's other mapped locations: an item whose only change is there
+        # is uploaded too (the preview, which reads the LC, does not show it).
+        extra = {id(p): self._extra_location_stock(p) for p in plans
+                 if p.action in ("link", "update", "unchanged")}
+        for plan in plans:
+            if plan.action == "unchanged" and extra.get(id(plan)):
+                plan.action = "update"
 
         for plan in plans:
             if plan.action in ("skip", "fail", "unchanged"):
@@ -386,6 +403,11 @@ class _Run:
 
         if created_with_variants:
             self._created_variant_ids(created_with_variants, vsent, stock)
+        for plan in plans:
+            if plan.action in ("create", "link", "update") and plan.bc_product_id:
+                adjustments = (self._extra_location_stock(plan) if plan.action == "create"
+                               else extra.get(id(plan), []))
+                stock.extend((plan, adj) for adj in adjustments)
         self._send_updates(updates, plans, errors)
         self._send_variant_updates(variant_updates, errors, vsent)
         self._send_stock(stock, errors, sent, vsent)
@@ -555,6 +577,37 @@ class _Run:
                             vp.target[INVENTORY_KEY], location_id=self.location_id,
                             variant_id=vp.bc_variant_id)))
 
+    def _extra_location_stock(self, plan: ItemPlan) -> list[dict[str, Any]]:
+        """The adjustments at the store's other mapped locations (`inventory.locations`)
+        whose quantity differs from what was last pushed there (the LC holds no
+        per-location stock to diff against), when QOHs are Manual or On."""
+        if SyncField.QOHS not in self.ctx.manual_on or not extra_locations(self.connection):
+            return []
+        found: list[dict[str, Any]] = []
+        if not plan.item.variants.all():
+            if not plan.bc_product_id:
+                return []
+            pushed = plan.item_sync.pushed if plan.action != "create" else {}
+            for key, quantity in extra_stock_values(plan.item,
+                                                    connection=self.connection).items():
+                if pushed.get(key) != quantity:
+                    found.append(inventory_adjustment(
+                        quantity, product_id=plan.bc_product_id,
+                        location_id=location_of_key(key, connection=self.connection)))
+            return found
+        for vp in plan.variants:
+            if vp.bc_variant_id is None:
+                continue
+            vp.variant.item = plan.item
+            vpushed = vp.variant_sync.pushed if vp.variant_sync is not None else {}
+            for key, quantity in extra_stock_values(plan.item, connection=self.connection,
+                                                    variant=vp.variant).items():
+                if vpushed.get(key) != quantity:
+                    found.append(inventory_adjustment(
+                        quantity, variant_id=vp.bc_variant_id,
+                        location_id=location_of_key(key, connection=self.connection)))
+        return found
+
     def _send_updates(self, updates: list[dict[str, Any]], plans: list[ItemPlan],
                       errors: dict[int, tuple[str, str]]) -> None:
         if not updates:
@@ -609,12 +662,14 @@ class _Run:
                 failure = result.failed[failed.index(adj)]
                 errors.setdefault(plan.item.pk, ("inventory_level", failure.title))
                 continue
+            # Remembered under the location's key (`inventory_level` at the store's own).
+            key = stock_key(adj["location_id"], connection=self.connection)
             if "variant_id" in adj:
                 vp = next(v for v in plan.variants if v.bc_variant_id == adj["variant_id"])
                 vsent.setdefault(plan.item.pk, {}).setdefault(vp.variant.pk, {})[
-                    INVENTORY_KEY] = adj["quantity"]
+                    key] = adj["quantity"]
             else:
-                sent.setdefault(plan.item.pk, {})[INVENTORY_KEY] = adj["quantity"]
+                sent.setdefault(plan.item.pk, {})[key] = adj["quantity"]
 
     # ---- per item ----
 
@@ -640,7 +695,7 @@ class _Run:
         if error is not None and plan.action != "create":
             sent, vsent = {}, {}  # the write failed: nothing new is online
         elif error is not None:
-            sent = {k: v for k, v in sent.items() if k != INVENTORY_KEY}
+            sent = {k: v for k, v in sent.items() if not is_stock_key(k)}
         fields = {k: {"from": plan.online.get(k), "to": v} for k, v in sent.items()}
         for vp in plan.variants:
             for k, v in vsent.get(vp.variant.pk, {}).items():

@@ -5,6 +5,7 @@ from . import (  # noqa: F401  importing a module registers its sections
     categories,
     connection,
     customers,
+    end_of_day,
     imports,
     locations,
     matching,

@@ -65,7 +65,7 @@ def test_long_passes_go_to_the_bulk_queue_and_what_people_wait_for_to_realtime()
         f"bcsync.tasks.{t}" for t in ("lc_reload_task", "lc_sync_task", "lc_reconcile_task",
                                       "lc_delete_task", "lc_runs_prune_task",
                                       "upload_job_task", "push_pass_task", "import_job_task",
-                                      "orders_pass_task")}
+                                      "end_of_day_task", "orders_pass_task")}
     assert {n for n, q in queue.items() if q == "realtime"} == {
         f"bcsync.tasks.{t}" for t in ("lc_refresh_task", "lc_sweep_task", "record_heartbeat",
                                       "webhooks_register_task", "order_refunds_apply_task",

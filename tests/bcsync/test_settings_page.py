@@ -91,8 +91,9 @@ def test_dave_sees_every_section_with_its_own_save_button(dave, store):
         assert f'<input type="hidden" name="section" value="{key}">' in page
         assert f'id="settings-{key}-save"' in page
     forms_ = page.split(f'<form method="post" action="{url(store)}#settings-')[1:]
-    # with customers, the import sections (imports, initial_dataset), notifications, orders
-    assert len(forms_) == 12
+    # with customers, the import sections (imports, initial_dataset), notifications,
+    # inventory's (location_mappings, end_of_day) and orders
+    assert len(forms_) == 14
     assert all("csrfmiddlewaretoken" in form.split("</form>")[0] for form in forms_)
     assert "Read only" not in page
 
@@ -103,8 +104,8 @@ def test_bob_reads_the_page_and_saves_only_the_background_switches(bob, store):
     assert 'id="settings-policies-save"' not in page
     assert 'id="settings-connection-test"' not in page
     assert 'id="settings-background-save"' in page
-    # customers', imports', notifications', orders'
-    assert page.count('<fieldset class="settings-fields" disabled>') == 11
+    # customers', imports', notifications', inventory's, orders'
+    assert page.count('<fieldset class="settings-fields" disabled>') == 13
     assert client.post(url(store), all_policies(prices="on")).status_code == 403
     assert client.post(url(store), {"section": "connection", "action": "test"}).status_code == 403
     assert not FieldPolicy.objects.exists()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bcsync', '0009_notifications_dashboard'),
+        ('bcsync', '0010_inventory'),
         ('orders', '0003_order_edits_refunds'),
     ]
 
