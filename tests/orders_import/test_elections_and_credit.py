@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from bcsync.models import CustomerSync, ItemSync, Notification
-from bcsync.orders.importing import IMPORTED, order_import
+from bcsync.orders.importing import IMPORTED, BatchCache, order_import
 from catalog.models import Item, Variant
 from orders.models import Customer, SalesOrder
 
@@ -85,6 +85,22 @@ def test_the_same_election_again_counts_up_on_one_notification(
 
     election = Notification.objects.get(kind=Notification.Kind.ELECTION)
     assert election.count == 2 and second.number in election.title
+
+
+def test_a_batch_raises_the_election_for_each_order_though_it_matched_the_sku_once(
+        store, connection, client, items):
+    twin(items)
+    cache = BatchCache()
+    oids = [place(store, [{"product_id": 1, "quantity": 1}]) for _ in range(2)]
+    into_lc(connection, client, *oids)
+
+    for oid in oids:
+        assert order_import(connection=connection, bc_order_id=oid, client=client,
+                            cache=cache).outcome == IMPORTED
+
+    assert len(cache.matches) == 1
+    election = Notification.objects.get(kind=Notification.Kind.ELECTION)
+    assert election.count == 2 and f"WEB-{oids[1]}" in election.title
 
 
 def test_one_candidate_raises_no_election(store, connection, client, items):
