@@ -15,7 +15,7 @@ stays on the order with quantity 0, because its refund points at it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -25,11 +25,10 @@ from catalog.stock import stock_move
 from localcopy.models import LcOrder, LcOrderLine
 from orders.models import SalesOrder, SalesOrderLine, Transaction, TransactionLine
 
-from ..models import ItemSync, Notification, StoreConnection, VariantSync
+from ..models import Notification, StoreConnection
 from ..notifications import notify
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0")
+from .amounts import CENT, ZERO, BadAmount, line_unit_price, order_totals
+from .lines import line_match
 
 
 class OrderEditError(ValueError):
@@ -65,69 +64,21 @@ class EditResult:
 # ---- BigCommerce's numbers ---------------------------------------------------------------
 
 
-def _money(raw: dict[str, Any], name: str, *, what: str) -> Decimal:
-    value = raw.get(name)
-    if value is None or value == "":
-        return ZERO
+def _totals(raw: dict[str, Any], *, what: str) -> dict[str, Decimal]:
     try:
-        amount = Decimal(str(value)).quantize(CENT)
-    except (InvalidOperation, ValueError):
-        raise OrderEditError(f"{what}: {name} is not an amount ({str(value)[:40]!r}).") from None
-    if amount < 0:
-        raise OrderEditError(f"{what}: {name} is negative ({amount}).")
-    return amount
-
-
-def order_totals(raw: dict[str, Any], *, what: str) -> dict[str, Decimal]:
-    """The SalesOrder amounts as BigCommerce reports them on a V2 order: subtotal and
-    shipping before tax, the tax, the discounts (order-level and coupons), and the total
-    the customer pays."""
-    return {
-        "subtotal": _money(raw, "subtotal_ex_tax", what=what),
-        "shipping": _money(raw, "shipping_cost_ex_tax", what=what),
-        "tax": _money(raw, "total_tax", what=what),
-        "discount": (_money(raw, "discount_amount", what=what)
-                     + _money(raw, "coupon_discount", what=what)),
-        "total": _money(raw, "total_inc_tax", what=what),
-    }
+        return order_totals(raw, what=what)
+    except BadAmount as exc:
+        raise OrderEditError(f"{exc}.") from None
 
 
 def _line_unit_price(lc_line: LcOrderLine, *, what: str) -> Decimal:
     raw = lc_line.raw if isinstance(lc_line.raw, dict) else {}
     if raw.get("price_ex_tax") not in (None, ""):
-        return _money(raw, "price_ex_tax", what=what)
+        try:
+            return line_unit_price(raw, what=what)
+        except BadAmount as exc:
+            raise OrderEditError(f"{exc}.") from None
     return (lc_line.price_inc_tax or ZERO).quantize(CENT)
-
-
-# ---- matching a new line to a POS item ---------------------------------------------------
-
-
-def line_item_match(*, connection: StoreConnection, product_bc_id: int | None,
-                    variant_bc_id: int | None, sku: str
-                    ) -> tuple[Item | None, Variant | None]:
-    """The POS item (and variant) a BigCommerce order line sold: by the product's link to
-    this store first, then by SKU (a variant's, then an item's); (None, None) when nothing
-    matches."""
-    if product_bc_id:
-        link = (ItemSync.objects.filter(connection=connection, bc_product_id=product_bc_id)
-                .select_related("item").first())
-        if link is not None:
-            variant = None
-            if variant_bc_id:
-                vlink = (VariantSync.objects.filter(item_sync=link, bc_variant_id=variant_bc_id)
-                         .select_related("variant").first())
-                variant = vlink.variant if vlink is not None else None
-            if variant is None and sku:
-                variant = Variant.objects.filter(item=link.item, sku__iexact=sku).first()
-            return link.item, variant
-    if sku:
-        variant = Variant.objects.filter(sku__iexact=sku).select_related("item").first()
-        if variant is not None:
-            return variant.item, variant
-        item = Item.objects.filter(sku__iexact=sku).first()
-        if item is not None:
-            return item, None
-    return None, None
 
 
 # ---- stock -------------------------------------------------------------------------------
@@ -196,7 +147,7 @@ def apply_order_edits(*, connection: StoreConnection, sales_order: SalesOrder,
         raise OrderEditError(f"{what}: the LC order is not this sales order's (store "
                              f"{lc_order.store_hash}, order {lc_order.bc_id}).")
     raw = lc_order.raw if isinstance(lc_order.raw, dict) else {}
-    totals = order_totals(raw, what=what)
+    totals = _totals(raw, what=what)
     result = EditResult()
     location = connection.pos_location
     reason_code = StockMovement.Reason.ORDER_EDIT
@@ -280,8 +231,9 @@ def _apply_change(*, connection: StoreConnection, order: SalesOrder, line: Sales
 
 def _new_line(*, connection: StoreConnection, order: SalesOrder, lc_line: LcOrderLine,
               quantity: int, what: str) -> SalesOrderLine:
-    item, variant = line_item_match(connection=connection, product_bc_id=lc_line.product_bc_id,
-                                    variant_bc_id=lc_line.variant_bc_id, sku=lc_line.sku)
+    match = line_match(connection=connection, product_bc_id=lc_line.product_bc_id,
+                       variant_bc_id=lc_line.variant_bc_id, sku=lc_line.sku)
+    item, variant = match.item, match.variant
     unit_price = _line_unit_price(lc_line, what=f"{what} line {lc_line.bc_id}")
     return SalesOrderLine.objects.create(
         order=order, item=item, variant=variant, sku=lc_line.sku[:255],

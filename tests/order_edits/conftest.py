@@ -16,7 +16,9 @@ from bcemulator.process import EmulatorProcess
 from bcsync.client import BigCommerceClient, LocalBudget
 from bcsync.connections import connection_upsert
 from bcsync.models import StoreConnection
-from bcsync.orders.edits import line_item_match, line_stock_move, order_totals
+from bcsync.orders.amounts import order_totals
+from bcsync.orders.edits import line_stock_move
+from bcsync.orders.lines import line_match
 from catalog.models import Department, Item, Location, StockLevel, StockMovement, Vendor
 from localcopy.models import LcOrder
 from localcopy.refresh import lc_refresh_record
@@ -149,8 +151,9 @@ def sales_order_from_lc(connection: StoreConnection, lc: LcOrder) -> SalesOrder:
         number=f"{connection.code_prefix}{lc.bc_id}", source_store_hash=connection.store_hash,
         bc_order_id=lc.bc_id, **order_totals(lc.raw, what=f"order {lc.bc_id}"))
     for line in lc.lines.order_by("bc_id"):
-        item, variant = line_item_match(connection=connection, product_bc_id=line.product_bc_id,
-                                        variant_bc_id=line.variant_bc_id, sku=line.sku)
+        match = line_match(connection=connection, product_bc_id=line.product_bc_id,
+                           variant_bc_id=line.variant_bc_id, sku=line.sku)
+        item, variant = match.item, match.variant
         price = Decimal(str(line.raw["price_ex_tax"])).quantize(Decimal("0.01"))
         pos = SalesOrderLine.objects.create(
             order=order, item=item, variant=variant, sku=line.sku, name=line.name,

@@ -347,3 +347,28 @@ def test_an_imported_order_edited_on_the_store_gets_its_edits_not_a_second_impor
     assert order.transactions.filter(kind="refund").count() == 1
     assert on_hand(items["DEMO0001"], shop) == -1
     assert SalesOrder.objects.filter(bc_order_id=oid).count() == 1
+
+
+def test_a_refund_made_before_the_import_is_applied_when_the_order_comes_in(
+        store, connection, client, items, shop):
+    """The refund's webhook found no POS order to apply to; the import brings it in. (A
+    partial refund makes the order Partially Refunded, which this shop imports too.)"""
+    settings = order_settings_for(connection=connection)
+    settings.get_status_ids = [11, 14]
+    settings.save()
+    oid = place(store, [{"product_id": 1, "quantity": 3}, {"product_id": 2, "quantity": 1}])
+    line = next(p for p in client.iter_order_products(oid) if p["product_id"] == 1)
+    refund_items = [{"item_type": "PRODUCT", "item_id": line["id"], "quantity": 1}]
+    quote = client.quote_refund(oid, refund_items)
+    client.create_refund(oid, refund_items, [{"provider_id": "custom", "offline": True,
+                                              "amount": quote["total_refund_amount"]}])
+    into_lc(connection, client, oid)
+
+    result = order_import(connection=connection, bc_order_id=oid, client=client)
+
+    assert result.outcome == IMPORTED, result.message
+    order = SalesOrder.objects.get(bc_order_id=oid)
+    refund = order.transactions.get(kind="refund")
+    assert refund.lines.get().quantity == 1
+    # Three sold, one returned by the refund (restock is on by default).
+    assert on_hand(items["DEMO0001"], shop) == -2
