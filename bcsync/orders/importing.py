@@ -32,9 +32,17 @@ from ..imports.settings import import_settings_for
 from ..models import FieldMapping, Notification, OrderImport, OrderSyncSettings, StoreConnection
 from ..notifications import notify
 from .amounts import BadAmount, money, order_totals
+from .credit import customer_credit_check
 from .customers import order_customer
 from .edits import OrderEditError, apply_order_edits
-from .lines import Match, bundle_components, levels_below_zero, line_match, line_take_stock
+from .lines import (
+    Match,
+    bundle_components,
+    election_notify,
+    levels_below_zero,
+    line_match,
+    line_take_stock,
+)
 from .refunds import apply_bc_refunds
 from .settings import get_status_ids, order_settings_for, status_name
 
@@ -131,6 +139,7 @@ def order_import(*, connection: StoreConnection, bc_order_id: int,
                            sales_order_id=existing.pk if existing else None,
                            number=existing.number if existing else "")
     order, flags = created
+    customer_credit_check(connection=connection, sales_order=order)
     result = OrderResult(bc_order_id, IMPORTED, sales_order_id=order.pk, number=order.number,
                          flags=flags, message="; ".join(flags))
     refunds = _refunds_before_import(connection, order, lc, client)
@@ -373,6 +382,8 @@ def _lines(connection: StoreConnection, order: SalesOrder, lc: LcOrder,
                                variant_bc_id=line.variant_bc_id, sku=line.sku)
             if cache is not None:
                 cache.matches[key] = match
+        if match.election is not None:  # per order, cached match or not
+            election_notify(connection=connection, election=match.election, order=order.number)
         sku = _text(line.sku, 255)
         row = SalesOrderLine(
             order=order, item=match.item, variant=match.variant, sku=sku,

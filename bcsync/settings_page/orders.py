@@ -1,12 +1,14 @@
 """The Orders section: which BigCommerce statuses are imported and which is written back,
-Auto Import and its interval, the order sync start date, the guest rule; the last sync time
-with a button that clears it (the next pass then takes every order in the Get statuses)."""
+Auto Import and its interval, the order sync start date, the guest rule, whether refunds made
+on BigCommerce restock (a store connection field); the last sync time with a button that
+clears it (the next pass then takes every order in the Get statuses)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.db import transaction
 
 from orders.models import Customer
 
@@ -30,6 +32,10 @@ class OrdersForm(forms.ModelForm):
     guest_customer = forms.ModelChoiceField(
         queryset=Customer.objects.filter(is_active=True), required=False,
         label="Guest customer", help_text="For guest orders, when they go to one customer.")
+    # Held on the store connection (refunds read it there), edited here with the orders.
+    restock_refunded_items = forms.BooleanField(
+        label="Restock refunded items", required=False,
+        help_text=StoreConnection._meta.get_field("restock_refunded_items").help_text)
 
     class Meta:
         model = OrderSyncSettings
@@ -73,7 +79,9 @@ class OrdersSection(SettingsSection):
 
     def form(self, *, connection: StoreConnection, data: Any = None) -> forms.BaseForm:
         return OrdersForm(data=data, prefix=self.key,
-                          instance=order_settings_for(connection=connection))
+                          instance=order_settings_for(connection=connection),
+                          initial={"restock_refunded_items":
+                                   connection.restock_refunded_items})
 
     def extra(self, *, connection: StoreConnection, user: Any) -> dict[str, Any]:
         return {"settings": order_settings_for(connection=connection)}
@@ -86,5 +94,8 @@ class OrdersSection(SettingsSection):
                          "order in the Get statuses.")
         assert isinstance(form, OrdersForm)
         form.instance.get_status_ids = sorted(form.cleaned_data["get_status_ids"])
-        form.instance.save(update_fields=[*OrdersForm.Meta.fields, "updated_at"])
+        with transaction.atomic():
+            form.instance.save(update_fields=[*OrdersForm.Meta.fields, "updated_at"])
+            connection.restock_refunded_items = form.cleaned_data["restock_refunded_items"]
+            connection.save(update_fields=["restock_refunded_items", "updated_at"])
         return Saved(self.saved_message())

@@ -139,3 +139,54 @@ def test_the_admin_lists_the_import_history_read_only(conn, alice):
     text = page.content.decode()
     assert "WEB-7" in text and "Refused" in text
     assert client_for(alice).get(reverse("admin:bcsync_orderimport_add")).status_code == 403
+
+
+# ---- restock refunded items (a store connection field, edited in this section) -----------
+
+
+def restock_box(page: str) -> str:
+    """The restock checkbox's whole <input …> tag."""
+    before, after = page.split('id="id_orders-restock_refunded_items"')
+    return "<input" + before.rsplit("<input", 1)[1] + after.split(">", 1)[0] + ">"
+
+
+def test_the_section_shows_the_restock_choice_as_the_connection_has_it(conn, bob):
+    conn.restock_refunded_items = False
+    conn.save()
+
+    page = client_for(bob).get(url(conn)).content.decode()
+
+    assert 'type="checkbox"' in restock_box(page) and "checked" not in restock_box(page)
+    assert "Restock refunded items" in page
+
+    conn.restock_refunded_items = True
+    conn.save()
+    page = client_for(bob).get(url(conn)).content.decode()
+    assert "checked" in restock_box(page)
+
+
+def test_dave_saves_the_restock_choice_both_ways(conn, dave):
+    assert conn.restock_refunded_items  # the default
+
+    assert client_for(dave).post(url(conn), body()).status_code == 302  # box left unticked
+    conn.refresh_from_db()
+    assert conn.restock_refunded_items is False
+
+    response = client_for(dave).post(url(conn), body(restock_refunded_items="on"))
+    assert response.status_code == 302
+    conn.refresh_from_db()
+    assert conn.restock_refunded_items is True
+
+
+def test_bob_may_not_change_the_restock_choice(conn, bob):
+    response = client_for(bob).post(url(conn), body())  # would switch it off
+    assert response.status_code == 403
+    conn.refresh_from_db()
+    assert conn.restock_refunded_items is True
+
+
+def test_a_form_error_elsewhere_saves_no_restock_choice(conn, dave):
+    response = client_for(dave).post(url(conn), body(interval_minutes="0"))
+    assert response.status_code == 400
+    conn.refresh_from_db()
+    assert conn.restock_refunded_items is True
