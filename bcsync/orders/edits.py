@@ -28,7 +28,7 @@ from orders.models import SalesOrder, SalesOrderLine, Transaction, TransactionLi
 from ..models import Notification, StoreConnection
 from ..notifications import notify
 from .amounts import CENT, ZERO, BadAmount, line_unit_price, order_totals
-from .lines import line_match
+from .lines import election_notify, line_match
 
 
 class OrderEditError(ValueError):
@@ -233,6 +233,8 @@ def _new_line(*, connection: StoreConnection, order: SalesOrder, lc_line: LcOrde
               quantity: int, what: str) -> SalesOrderLine:
     match = line_match(connection=connection, product_bc_id=lc_line.product_bc_id,
                        variant_bc_id=lc_line.variant_bc_id, sku=lc_line.sku)
+    if match.election is not None:
+        election_notify(connection=connection, election=match.election, order=order.number)
     item, variant = match.item, match.variant
     unit_price = _line_unit_price(lc_line, what=f"{what} line {lc_line.bc_id}")
     return SalesOrderLine.objects.create(

@@ -309,3 +309,18 @@ def test_an_added_variant_line_is_matched_by_link_and_takes_the_variants_stock(
     assert StockLevel.objects.get(item=item, variant=variant, location=location).on_hand == 8
     assert Transaction.objects.get(order=order).kind == Transaction.Kind.SALE
     assert_totals_as_bc(order, api)
+
+
+def test_a_line_added_online_whose_sku_fits_two_pos_items_raises_an_election(
+        store, api, shop, connection, bc, placed):
+    order, _ = placed
+    c = shop.products[2]
+    twin = pos_item(f"TWIN{c['id']}", "Twin", connection.pos_location)
+    twin.product_number = c["sku"]
+    twin.save()
+
+    edit_and_apply(store, connection, bc, order, [{"product_id": c["id"], "quantity": 1}])
+
+    election = Notification.objects.get(kind=Notification.Kind.ELECTION)
+    assert order.number in election.title and c["sku"] in election.title
+    assert order.lines.get(sku=c["sku"]).item == shop.items[2]
