@@ -33,6 +33,9 @@ _LC_VIEWED = ("lcproduct", "lcvariant")
 # The inbox: everyone who works with the sync reads the notifications it raises and marks
 # them read (a notification addressed to someone else stays theirs: bcsync.inbox).
 _NOTIFICATIONS = ["bcsync.view_notification", "bcsync.change_notification"]
+# The sync's own records of what it did with orders and stock (each order's import, refunds
+# applied, End of Day runs): history, read by everyone who runs or sets up the sync.
+_SYNC_HISTORY = ("orderimport", "orderrefundapplied", "endofdayrun")
 _BEAT_MODELS = ("periodictask", "intervalschedule", "crontabschedule", "solarschedule",
                 "clockedschedule")
 
@@ -55,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_view("orders", _SALES_MODELS),
         *_view("catalog", _STOCK_HISTORY),
         *_view("localcopy", _LC_VIEWED),
+        *_view("bcsync", _SYNC_HISTORY),
     ],
     CATALOG_EDITOR: [*_crud("catalog", _CATALOG_MODELS), *_crud("orders", _SALES_MODELS),
                      *_view("catalog", _STOCK_HISTORY), *_view("localcopy", _LC_VIEWED),
@@ -69,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_view("orders", _SALES_MODELS),
         *_view("catalog", _STOCK_HISTORY),
         *_view("localcopy", _LC_VIEWED),
+        *_view("bcsync", _SYNC_HISTORY),
     ],
 }
 

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from bcsync.roles import ROLE_PERMISSIONS
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,13 @@ def test_everyone_who_sees_stock_reads_its_movements_and_nobody_edits_them(reque
     assert user.has_perm("catalog.view_stockmovement")
     for verb in ("add", "change", "delete"):
         assert not user.has_perm(f"catalog.{verb}_stockmovement"), (persona, verb)
+
+
+@pytest.mark.parametrize("persona", ["bob", "dave"])
+def test_who_runs_or_sets_up_the_sync_reads_its_order_and_stock_history(request, persona):
+    user = request.getfixturevalue(persona)
+    for model in ("orderimport", "orderrefundapplied", "endofdayrun"):
+        assert user.has_perm(f"bcsync.view_{model}"), model
+        assert not user.has_perm(f"bcsync.change_{model}"), model
+    response = client_for(user).get("/admin/bcsync/orderimport/")
+    assert response.status_code == 200
