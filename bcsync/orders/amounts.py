@@ -24,17 +24,21 @@ class BadAmount(ValueError):
 def money(raw: dict[str, Any], key: str, *, what: str) -> Decimal:
     """`raw[key]` as an amount in cents (absent or empty: 0); BadAmount when it is not a
     number, negative or too large."""
-    value = raw.get(key)
+    return amount_of(raw.get(key), field=key, what=f"{what}: {key}")
+
+
+def amount_of(value: Any, *, field: str, what: str) -> Decimal:
+    """`value` as an amount in cents (None or empty: 0); BadAmount naming `what`."""
     if value is None or value == "":
         return ZERO
     try:
         amount = Decimal(str(value)).quantize(CENT)
     except (InvalidOperation, ValueError):
-        raise BadAmount(key, f"{what}: {key} is not an amount ({str(value)[:40]!r})") from None
+        raise BadAmount(field, f"{what} is not an amount ({str(value)[:40]!r})") from None
     if amount < 0:
-        raise BadAmount(key, f"{what}: {key} is negative ({amount})")
+        raise BadAmount(field, f"{what} is negative ({amount})")
     if amount >= TOO_LARGE:
-        raise BadAmount(key, f"{what}: {key} is too large ({amount})")
+        raise BadAmount(field, f"{what} is too large ({amount})")
     return amount
 
 

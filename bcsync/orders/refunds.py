@@ -14,7 +14,7 @@ afterwards does not refund the same units again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -27,6 +27,7 @@ from ..client import BigCommerceClient
 from ..connections import client_for
 from ..models import Notification, OrderRefundApplied, StoreConnection, SyncEvent
 from ..notifications import notify
+from .amounts import BadAmount, amount_of
 from .edits import CENT, ZERO, line_stock_move
 
 JOB = "order refunds"
@@ -55,12 +56,9 @@ class RefundResult:
 
 def _amount(value: Any, *, what: str) -> Decimal:
     try:
-        amount = Decimal(str(value)).quantize(CENT)
-    except (InvalidOperation, ValueError):
-        raise RefundApplyError(f"{what} is not an amount ({str(value)[:40]!r}).") from None
-    if amount < 0:
-        raise RefundApplyError(f"{what} is negative ({amount}).")
-    return amount
+        return amount_of(value, field="amount", what=what)
+    except BadAmount as exc:
+        raise RefundApplyError(f"{exc}.") from None
 
 
 def _refund_id(refund: Any) -> int | None:
