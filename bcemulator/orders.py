@@ -127,16 +127,70 @@ def list_orders(emu: Emulator, req: Request) -> Response:
         f"SELECT id, data FROM orders{sql_where} ORDER BY {column} {direction}, id {direction}"
         " LIMIT ? OFFSET ?", [*args, page.limit, page.offset])
     # BigCommerce answers an empty order list with 204 and no body (DIGEST §2).
-    return v2_list([order_view(emu, oid, loads(d)) for oid, d in rows])
+    consigned = consignment_include(req)
+    return v2_list([order_view(emu, oid, loads(d), consignments=consigned) for oid, d in rows])
 
 
-def order_view(emu: Emulator, oid: int, data: dict[str, Any]) -> dict[str, Any]:
+def order_view(emu: Emulator, oid: int, data: dict[str, Any],
+               consignments: str | None = None) -> dict[str, Any]:
     base = f"{emu.public_base}/v2/orders/{oid}"
-    return {"id": oid, **data,
+    view = {"id": oid, **data,
             "products": {"url": f"{base}/products", "resource": f"/orders/{oid}/products"},
             "shipping_addresses": {"url": f"{base}/shipping_addresses",
                                    "resource": f"/orders/{oid}/shipping_addresses"},
             "coupons": {"url": f"{base}/coupons", "resource": f"/orders/{oid}/coupons"}}
+    if consignments is not None:
+        view["consignments"] = consignments_view(
+            emu, oid, line_items=consignments == "consignments.line_items")
+    return view
+
+
+def consignment_include(req: Request) -> str | None:
+    """Which consignment include the request asks for: "consignments.line_items" (lines
+    inline), "consignments" (lines as links) or None. The spec's object structure needs
+    `consignment_structure=object`; the older array structure is not emulated, so without
+    it the include is ignored (the order comes as it would without the include)."""
+    includes = set(req.csv("include") or [])
+    if req.get("consignment_structure") != "object":
+        return None
+    if "consignments.line_items" in includes:
+        return "consignments.line_items"
+    return "consignments" if "consignments" in includes else None
+
+
+# Shipping consignment costs are numbers in the spec (shippingConsignment_Get), where the
+# shipping address endpoint has them as V2 money strings.
+CONSIGNMENT_NUMBERS = ("base_cost", "cost_ex_tax", "cost_inc_tax", "cost_tax",
+                       "base_handling_cost", "handling_cost_ex_tax", "handling_cost_inc_tax",
+                       "handling_cost_tax")
+
+
+def consignments_view(emu: Emulator, oid: int, *, line_items: bool) -> dict[str, Any]:
+    """The order's consignments in the object structure (orderConsignment_Get): one shipping
+    consignment per shipping address (same id), holding the lines shipped to it, inline (the
+    objects GET /orders/{id}/products serves) or as links. The emulator has no pickup,
+    digital or gift certificate consignments."""
+    base = f"{emu.public_base}/v2/orders/{oid}"
+    lines = order_lines(emu, oid)
+    shipping = []
+    for aid, d in emu.store.all("SELECT id, data FROM order_shipping_addresses "
+                                "WHERE order_id=? ORDER BY id", (oid,)):
+        address = loads(d)
+        consignment: dict[str, Any] = {"id": aid}
+        for key, value in address.items():
+            if key == "order_id":
+                continue
+            consignment[key] = float(value) if key in CONSIGNMENT_NUMBERS else value
+        mine = [x for x in lines if x["order_address_id"] == aid]
+        consignment["line_items"] = mine if line_items else [
+            {"url": f"{base}/products/{x['id']}", "resource": f"/orders/{oid}/products/{x['id']}"}
+            for x in mine]
+        path = f"/orders/{oid}/consignments/shipping/{aid}/shipping_quotes"
+        consignment["shipping_quotes"] = {"url": f"{emu.public_base}/v2{path}",
+                                          "resource": path}
+        shipping.append(consignment)
+    return {"pickups": [], "shipping": shipping, "downloads": [],
+            "email": {"gift_certificates": []}}
 
 
 def _order(emu: Emulator, oid: int) -> dict[str, Any]:
@@ -148,7 +202,8 @@ def _order(emu: Emulator, oid: int) -> dict[str, Any]:
 
 def get_order(emu: Emulator, req: Request) -> Response:
     oid = req.params["order_id"]
-    return Response(200, order_view(emu, oid, _order(emu, oid)))
+    return Response(200, order_view(emu, oid, _order(emu, oid),
+                                    consignments=consignment_include(req)))
 
 
 def count_orders(emu: Emulator, req: Request) -> Response:

@@ -192,3 +192,69 @@ def test_post_order_creates_and_decrements_stock(api):
     assert [x["name"] for x in lines][1] == "Gift wrap" and lines[1]["product_id"] == 0
     assert api.post("/v2/orders", json={"products": [{"product_id": 1, "quantity": 1}]}
                     ).status_code == 400
+
+
+CONSIGNED = {"include": "consignments.line_items", "consignment_structure": "object"}
+# shippingConsignment_Get types the costs as numbers; the shipping address has them as
+# V2 money strings.
+COSTS = ("base_cost", "cost_ex_tax", "cost_inc_tax", "cost_tax", "base_handling_cost",
+         "handling_cost_ex_tax", "handling_cost_inc_tax", "handling_cost_tax")
+
+
+def test_consignments_with_line_items_bring_each_orders_lines_and_addresses(api):
+    plain = api.get("/v2/orders", params={"limit": 10}).json()
+    consigned = api.get("/v2/orders", params={"limit": 10, **CONSIGNED}).json()
+    assert [o["id"] for o in consigned] == [o["id"] for o in plain]
+    for order, bare in zip(consigned, plain, strict=True):
+        oid = order["id"]
+        consignments = order.pop("consignments")
+        assert order == bare  # the rest of the order is unchanged
+        assert consignments["pickups"] == [] and consignments["downloads"] == []
+        assert consignments["email"] == {"gift_certificates": []}
+        addresses = api.get(f"/v2/orders/{oid}/shipping_addresses").json()
+        lines = api.get(f"/v2/orders/{oid}/products").json()
+        assert [c["id"] for c in consignments["shipping"]] == [a["id"] for a in addresses]
+        assert [x for c in consignments["shipping"] for x in c["line_items"]] == lines
+        for shipping, address in zip(consignments["shipping"], addresses, strict=True):
+            assert shipping["shipping_quotes"]["resource"] == (
+                f"/orders/{oid}/consignments/shipping/{shipping['id']}/shipping_quotes")
+            assert "order_id" not in shipping
+            for key, value in address.items():
+                if key in COSTS:
+                    assert shipping[key] == float(value)
+                elif key not in ("order_id", "shipping_quotes"):
+                    assert shipping[key] == value, key
+
+
+def test_single_order_takes_the_include_too(api):
+    one = api.get("/v2/orders/1", params=CONSIGNED).json()
+    lines = api.get("/v2/orders/1/products").json()
+    assert one["consignments"]["shipping"][0]["line_items"] == lines
+    assert "consignments" not in api.get("/v2/orders/1").json()
+
+
+def test_consignments_without_line_items_link_each_line(api):
+    one = api.get("/v2/orders/1", params={"include": "consignments",
+                                          "consignment_structure": "object"}).json()
+    lines = api.get("/v2/orders/1/products").json()
+    links = one["consignments"]["shipping"][0]["line_items"]
+    assert [x["resource"] for x in links] == [f"/orders/1/products/{x['id']}" for x in lines]
+    assert links[0]["url"].endswith(links[0]["resource"])
+
+
+def test_include_without_the_object_structure_changes_nothing(api):
+    """The older array structure is not emulated: without consignment_structure=object the
+    order comes as it would without the include."""
+    plain = api.get("/v2/orders", params={"limit": 5}).json()
+    asked = api.get("/v2/orders", params={"limit": 5,
+                                          "include": "consignments.line_items"}).json()
+    assert asked == plain
+
+
+def test_an_edited_orders_consignment_follows_its_lines(api, emulator):
+    order = emulator.place_order([{"product_id": 1, "variant_id": None, "quantity": 1}])
+    emulator.edit_order(order["id"], [{"product_id": 1, "variant_id": None, "quantity": 3}])
+    shipping = api.get(f"/v2/orders/{order['id']}", params=CONSIGNED).json()[
+        "consignments"]["shipping"]
+    assert [x["quantity"] for x in shipping[0]["line_items"]] == [3]
+    assert shipping[0]["items_total"] == 3
