@@ -176,6 +176,27 @@ def test_it_reads_and_updates_orders(mocked, client):
     assert client.count_orders() == 3
 
 
+def test_it_asks_for_orders_with_their_consignments_and_lines(mocked, client):
+    consigned = {"include": "consignments.line_items", "consignment_structure": "object"}
+    order = {"id": 100, "consignments": {"shipping": [{"id": 7, "line_items": [{"id": 1}]}]}}
+    mocked.get(f"{BASE}/v2/orders", json=[order], match=query(
+        {**consigned, "status_id": "11", "page": "1", "limit": "50"}))
+    mocked.get(f"{BASE}/v2/orders/100", json=order, match=query(consigned))
+
+    pages = list(client.iter_order_pages(filters={"status_id": 11}, limit=50,
+                                         consignments=True))
+    assert pages[0].items == [order]
+    assert client.get_order(100, consignments=True) == order
+
+
+def test_it_asks_for_bare_orders_by_default(mocked, client):
+    mocked.get(f"{BASE}/v2/orders", json=[{"id": 100}], match=query({"page": "1", "limit": "250"}))
+    mocked.get(f"{BASE}/v2/orders/100", json={"id": 100}, match=query({}))
+
+    assert next(client.iter_order_pages()).items == [{"id": 100}]
+    assert client.get_order(100) == {"id": 100}
+
+
 def test_it_creates_reads_and_updates_customer_groups(mocked, client):
     rule = {"type": "all", "method": "percent", "amount": "15.0000"}
     mocked.post(f"{BASE}/v2/customer_groups", json={"id": 4, "name": "Trade",

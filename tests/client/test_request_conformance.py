@@ -93,6 +93,8 @@ def exercise(client: BigCommerceClient) -> None:
                                                    "status_id": 11}), None)
     order = orders.items[0] if orders else client.get_order(1)
     client.get_order(order["id"])
+    client.get_order(order["id"], consignments=True)
+    next(client.iter_order_pages(filters={"status_id": 11}, limit=5, consignments=True), None)
     list(client.iter_order_products(order["id"]))
     client.list_order_shipping_addresses(order["id"])
     client.list_order_statuses()
