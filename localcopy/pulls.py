@@ -22,6 +22,7 @@ from django.utils import timezone
 from bcsync.client import BigCommerceError, NotFound, Page
 from bcsync.client.resources.catalog import DEFAULT_PRODUCT_INCLUDE
 
+from .consignments import order_consignments_split
 from .models import (
     LcBrand,
     LcCategory,
@@ -236,12 +237,23 @@ def pull_customers(p: Pass, *, full: bool, since: datetime | None) -> None:
 def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
                  items: list[Any], full: bool, beat: Beat | None = None,
                  stock_moved: set[int] | None = None) -> list[int]:
-    """One page of orders; lines and shipping addresses fetched only for new or changed ones
-    (one request each per order: the V2 API has no way to list them in bulk).
+    """One page of orders; lines and shipping addresses written only for new or changed ones.
+
+    They come with each order when it was asked with its consignments (see
+    `localcopy.consignments`); for an order that came without them they are fetched, one
+    request each.
 
     `stock_moved` collects the products on the orders written: on their new lines and on
     the lines they had in the LC before (an edit that drops a line returns its stock)."""
-    rows = usable((parse_order(i) for i in items), tally)
+    parsed: list[Parsed] = []
+    embedded: dict[int, tuple[list[Any], list[Any]]] = {}
+    for item in items:
+        bare, came_with = order_consignments_split(item)
+        row = parse_order(bare)
+        parsed.append(row)
+        if came_with is not None and row.bc_id is not None:
+            embedded[row.bc_id] = came_with
+    rows = usable(parsed, tally)
     if p is not None:
         for row in rows:
             p.saw_modified(row.fields.get("date_modified"))
@@ -249,11 +261,17 @@ def write_orders(p: Pass | None, *, client: Any, store_hash: str, tally: Tally,
                  .values_list("bc_id", "raw_hash"))
     details: dict[int, tuple[list[Parsed], list[Parsed]]] = {}
     gone: set[int] = set()
-    # Two requests per order: the pass shows it is alive through the client's keepalive.
     for row in rows:
         assert row.bc_id is not None
         if known.get(row.bc_id) == encoded(row)[1]:
             continue
+        if row.bc_id in embedded:
+            raw_lines, raw_addresses = embedded[row.bc_id]
+            details[row.bc_id] = ([parse_order_line(x) for x in raw_lines],
+                                  [parse_shipping_address(x) for x in raw_addresses])
+            continue
+        # Two requests for this order: the pass shows it is alive through the client's
+        # keepalive.
         try:
             lines = [parse_order_line(x) for x in client.iter_order_products(row.bc_id)]
             addresses = [parse_shipping_address(x)
@@ -303,7 +321,8 @@ def pull_orders(p: Pass, *, full: bool, since: datetime | None) -> None:
     if since is not None:
         filters["min_date_modified"] = since
     stock_moved: set[int] = set()
-    for page in p.client.iter_order_pages(filters=filters, limit=PAGE):
+    # Each order comes with its lines and shipping addresses: one request per page.
+    for page in p.client.iter_order_pages(filters=filters, limit=PAGE, consignments=True):
         write_orders(p, client=p.client, store_hash=p.store_hash, tally=p.tally,
                      items=page.items, full=full, beat=p.beat_for(page),
                      stock_moved=None if full else stock_moved)

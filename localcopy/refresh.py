@@ -31,7 +31,7 @@ def _fetch(client: BigCommerceClient, resource: str, bc_id: int) -> dict[str, An
         if resource in ("product", "sku"):
             return client.get_product(bc_id, include=DEFAULT_PRODUCT_INCLUDE)
         if resource == "order":
-            return client.get_order(bc_id)
+            return client.get_order(bc_id, consignments=True)  # lines and addresses too
     except NotFound:
         return None
     if resource == "category":

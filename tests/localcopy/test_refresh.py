@@ -109,13 +109,32 @@ def test_a_sku_event_refreshes_the_variants_of_its_product(client, store, api):
     assert str(LcVariant.objects.get(bc_id=variant["id"]).price) == "77.7000"
 
 
-def test_an_order_event_brings_in_the_order_with_its_lines(client, store):
+def test_an_order_event_brings_in_the_order_with_its_lines(client, store, api):
     order = store.place_order([{"product_id": 3, "quantity": 1}])
 
     summary = refresh(client, "order", order["id"])
 
-    assert summary.inserted == 1 and summary.requests == 3
-    assert LcOrder.objects.get(bc_id=order["id"]).lines.count() == 1
+    # One request: the order comes with its consignments, which hold its lines and address.
+    assert summary.inserted == 1 and summary.requests == 1
+    row = LcOrder.objects.get(bc_id=order["id"])
+    assert row.raw == api.get(f"/v2/orders/{order['id']}")  # without the consignments
+    assert [x.raw for x in row.lines.order_by("bc_id")] == api.get(
+        f"/v2/orders/{order['id']}/products")
+    assert [x.raw for x in row.shipping_addresses.order_by("bc_id")] == api.get(
+        f"/v2/orders/{order['id']}/shipping_addresses")
+
+
+def test_an_order_event_after_an_edit_rewrites_its_lines_in_one_request(client, store):
+    order = store.place_order([{"product_id": 3, "quantity": 1}])
+    refresh(client, "order", order["id"])
+    store.edit_order(order["id"], [{"product_id": 3, "quantity": 4},
+                                   {"product_id": 1, "quantity": 2}])
+
+    summary = refresh(client, "order", order["id"])
+
+    assert summary.updated == 1 and summary.requests == 1
+    lines = LcOrder.objects.get(bc_id=order["id"]).lines.order_by("product_bc_id")
+    assert [(x.product_bc_id, x.quantity) for x in lines] == [(1, 2), (3, 4)]
 
 
 def test_customer_brand_and_category_events(client, store, api):

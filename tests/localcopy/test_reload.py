@@ -28,6 +28,8 @@ from localcopy.models import (
     LcVariant,
 )
 from localcopy.parsing import read_datetime
+from localcopy.pulls import write_orders
+from localcopy.runs import Tally
 from localcopy.services import lc_reload
 
 from .conftest import STORE, make_client, without_variants
@@ -127,31 +129,100 @@ def test_a_second_reload_updates_and_removes_products_gone_from_bigcommerce(clie
     assert LcProduct.objects.get(bc_id=6).name == "Renamed by the test"
 
 
-def test_orders_come_with_their_lines_and_shipping_addresses(client, api):
+def test_orders_come_with_their_lines_and_shipping_addresses(client, api, store):
+    store.reset_stats()
     summary = lc_reload(client=client, store_hash=STORE, dataset="orders")
+    counted = store.stats()["by_endpoint"]
 
     served = api.get("/v2/orders", limit=250)
     assert summary.ok and summary.inserted == len(served)
-    order = LcOrder.objects.get(bc_id=served[0]["id"])
-    lines = api.get(f"/v2/orders/{order.bc_id}/products")
-    assert order.raw == served[0]
-    assert sorted(order.lines.values_list("bc_id", flat=True)) == sorted(x["id"] for x in lines)
-    assert order.shipping_addresses.count() == len(
-        api.get(f"/v2/orders/{order.bc_id}/shipping_addresses"))
-    assert LcOrderLine.objects.count() == sum(
-        len(api.get(f"/v2/orders/{o['id']}/products")) for o in served)
+    # The lines and addresses come inside each order: one request per page of orders.
+    assert counted == {"GET /v2/orders": 1} and summary.requests == 1
+    # What is stored is what the per-order endpoints serve, raw JSON included; the order's
+    # own raw is the order as served without the include.
+    for bare in served:
+        order = LcOrder.objects.get(bc_id=bare["id"])
+        assert order.raw == bare
+        assert [x.raw for x in order.lines.order_by("bc_id")] == api.get(
+            f"/v2/orders/{order.bc_id}/products")
+        assert [x.raw for x in order.shipping_addresses.order_by("bc_id")] == api.get(
+            f"/v2/orders/{order.bc_id}/shipping_addresses")
     assert LcShippingAddress.objects.count() >= len(served)
 
 
-def test_reloading_unchanged_orders_fetches_no_lines_again(client, store):
+def mirrored_orders() -> dict[str, list[dict]]:
+    """Every order row with its lines and addresses, as comparable values (no pk, no
+    write time)."""
+    skip = {"id", "order", "order_id", "synced_at", "created_at", "updated_at", "raw_hash",
+            "raw_json"}
+
+    def rows(model) -> list[dict]:
+        return [{k: v for k, v in row.items() if k not in skip}
+                for row in model.objects.order_by("bc_id").values()]
+
+    return {"orders": rows(LcOrder), "lines": rows(LcOrderLine),
+            "addresses": rows(LcShippingAddress),
+            "parents": list(LcOrderLine.objects.order_by("bc_id")
+                            .values_list("bc_id", "order__bc_id"))
+            + list(LcShippingAddress.objects.order_by("bc_id")
+                   .values_list("bc_id", "order__bc_id"))}
+
+
+def test_orders_without_consignments_are_read_per_order_into_the_same_rows(client, store):
+    """A store that ignores the include sends bare orders: their lines and addresses are
+    then fetched per order, and the rows are the same as from the consignments."""
     lc_reload(client=client, store_hash=STORE, dataset="orders")
+    from_consignments = mirrored_orders()
+    LcOrder.objects.all().delete()
+    bare = [o for page in client.iter_order_pages() for o in page.items]
+    assert bare and not any("consignments" in o for o in bare)
+    store.reset_stats()
+
+    write_orders(None, client=client, store_hash=STORE, items=bare, full=True,
+                 tally=Tally(client=client, store_hash=STORE, dataset="orders", kind="full"))
+
+    assert store.stats()["by_endpoint"] == {
+        "GET /v2/orders/{order_id}/products": len(bare),
+        "GET /v2/orders/{order_id}/shipping_addresses": len(bare)}
+    assert mirrored_orders() == from_consignments
+    assert LcOrderLine.objects.count() > len(bare)
+
+
+def test_a_reload_of_orders_costs_one_request_per_page(client, store, api):
+    for n in range(260):  # custom lines: no stock to run out of
+        store.place_order([{"name": f"Gift wrap {n}", "quantity": 2, "price_inc_tax": 3}])
+    count = api.get("/v2/orders/count")["count"]
+    assert count > 250
     store.reset_stats()
 
     summary = lc_reload(client=client, store_hash=STORE, dataset="orders")
 
+    pages = math.ceil(count / 250)
+    assert summary.ok and summary.inserted == count
+    assert store.stats()["by_endpoint"] == {"GET /v2/orders": pages}
+    assert summary.requests == pages
+    assert LcOrderLine.objects.filter(name__startswith="Gift wrap", quantity=2).count() == 260
+    assert LcShippingAddress.objects.values("order_id").distinct().count() == count
+
+
+def test_reloading_unchanged_orders_fetches_no_lines_again(client, store):
+    lc_reload(client=client, store_hash=STORE, dataset="orders")
+    written = dict(LcOrderLine.objects.values_list("bc_id", "synced_at"))
+    edited = LcOrder.objects.order_by("bc_id").first()
+    line = edited.lines.order_by("bc_id")[0].bc_id
+    store.edit_order(edited.bc_id, [{"id": line, "quantity": 9}])
+    store.reset_stats()
+
+    summary = lc_reload(client=client, store_hash=STORE, dataset="orders")
+
+    # No request per order at all, changed or not: the lines come with the order list.
     assert summary.ok and summary.requests == 1
     assert store.stats()["by_endpoint"] == {"GET /v2/orders": 1}
-    assert LcOrderLine.objects.count() > 0
+    assert summary.updated == 1 and summary.skipped == LcOrder.objects.count() - 1
+    # Only the edited line is written again.
+    rewritten = {bc_id for bc_id, at in LcOrderLine.objects.values_list("bc_id", "synced_at")
+                 if written.get(bc_id) != at}
+    assert rewritten == {line} and LcOrderLine.objects.get(bc_id=line).quantity == 9
 
 
 def test_every_other_category_is_mirrored(client, api):
