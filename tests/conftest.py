@@ -165,3 +165,32 @@ def _wake_to_stop(app, queues: dict[str, str]) -> None:
     state.should_terminate = 0
     for _ in range(2):
         ping.apply_async(queue=queues[settings.QUEUE_REALTIME], ignore_result=True)
+
+
+# The files that take longest (tens of seconds each, measured with --durations), run first
+# under xdist: `--dist loadfile` hands out whole files in collection order, so one of these
+# collected last kept one worker busy alone at the end of the run.
+LONGEST_FIRST = (
+    "tests/project/test_run_all.py",
+    "tests/bench/test_customers_admin_bench_runs.py",
+    "tests/bench/test_grid_bench_runs.py",
+    "tests/bcsync/test_push_crash_safety.py",
+    "tests/bcsync/test_liveness.py",
+    "tests/bcsync/test_crash_safety.py",
+    "tests/bcsync/test_two_queues.py",
+    "tests/emulator/test_fuzz.py",
+    "tests/emulator/test_conformance_specs_missing.py",
+    "tests/e2e/test_lc_panel.py",
+    "tests/e2e/test_admin_items.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if not getattr(config.option, "numprocesses", None):
+        return  # one process: the usual order
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+
+    def key(item) -> int:
+        return rank.get(item.nodeid.split("::")[0], len(rank))
+
+    items.sort(key=key)  # stable: every file's tests keep their order
