@@ -34,8 +34,13 @@ run: migrate
 	BCSYNC_PUBLIC_URL=$${BCSYNC_PUBLIC_URL:-http://127.0.0.1:$(PORT)} \
 	  $(BIN)/python manage.py run_all --port $(PORT)
 
+# Two pytest-xdist workers, whole files each (a module's tests stay together and in order,
+# and share its module-scoped emulator). Each worker has its own var folder, test database
+# and Redis database (tests/own_var.py). `make test PYTEST_XDIST=` runs in one process.
+PYTEST_XDIST ?= -n 2 --dist loadfile
+
 test: venv
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

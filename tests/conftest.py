@@ -137,6 +137,8 @@ def worker(queues):
     """A real Celery worker in this process, on the configured broker (filesystem by
     default, Redis in CI), consuming this test's own bulk and realtime queues (see
     `isolated_queues`). Yields the queue names."""
+    # Registers celery.ping before the worker starts, so it knows the task _wake_to_stop sends.
+    import celery.contrib.testing.tasks  # noqa: F401
     from celery.contrib.testing.worker import start_worker
 
     from settings.celery import app
@@ -144,3 +146,51 @@ def worker(queues):
     with start_worker(app, pool="solo", perform_ping_check=False,
                       queues=list(queues.values()), shutdown_timeout=30):
         yield queues
+        _wake_to_stop(app, queues)
+    # The second ping may be left when the worker stopped at the first (Redis).
+    with app.connection_for_write() as conn:
+        for name in queues.values():
+            conn.default_channel.queue_purge(name)
+
+
+def _wake_to_stop(app, queues: dict[str, str]) -> None:
+    """Ask the in-process worker to stop, then wake it. On the embedded broker its loop
+    (celery.worker.loops.synloop) checks for a stop only between waits of up to 2 s on an
+    empty queue, and waits once more after seeing it (the check sits in a try/finally), so
+    each test paid 2-4 s of teardown. A ping on its own queue ends each wait at once: two
+    pings, one per wait. start_worker sets the same flag and joins the thread as before."""
+    from celery.contrib.testing.tasks import ping
+    from celery.worker import state
+
+    state.should_terminate = 0
+    for _ in range(2):
+        ping.apply_async(queue=queues[settings.QUEUE_REALTIME], ignore_result=True)
+
+
+# The files that take longest (tens of seconds each, measured with --durations), run first
+# under xdist: `--dist loadfile` hands out whole files in collection order, so one of these
+# collected last kept one worker busy alone at the end of the run.
+LONGEST_FIRST = (
+    "tests/project/test_run_all.py",
+    "tests/bench/test_customers_admin_bench_runs.py",
+    "tests/bench/test_grid_bench_runs.py",
+    "tests/bcsync/test_push_crash_safety.py",
+    "tests/bcsync/test_liveness.py",
+    "tests/bcsync/test_crash_safety.py",
+    "tests/bcsync/test_two_queues.py",
+    "tests/emulator/test_fuzz.py",
+    "tests/emulator/test_conformance_specs_missing.py",
+    "tests/e2e/test_lc_panel.py",
+    "tests/e2e/test_admin_items.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if not getattr(config.option, "numprocesses", None):
+        return  # one process: the usual order
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+
+    def key(item) -> int:
+        return rank.get(item.nodeid.split("::")[0], len(rank))
+
+    items.sort(key=key)  # stable: every file's tests keep their order
