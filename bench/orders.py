@@ -157,6 +157,8 @@ def child(args: argparse.Namespace) -> None:
     # environment, and off it redirects the webhook receiver to HTTPS).
     for name in ("REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "DEBUG"):
         env.pop(name, None)
+        # This process queues work too (the Full Reloads): on the same broker as the workers.
+        os.environ.pop(name, None)
     os.environ.update(env)
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT,
@@ -217,7 +219,7 @@ def _during_reloads(emu: Any, model: Any, count: int) -> tuple[list[float], int]
     count."""
     from bcsync.lc_requests import lc_reload_request
     from bcsync.models import StoreConnection
-    from localcopy.models import LcStatus
+    from localcopy.models import LcRun, LcStatus
 
     connection = StoreConnection.objects.get(store_hash=emu.store_hash)
 
@@ -231,10 +233,16 @@ def _during_reloads(emu: Any, model: Any, count: int) -> tuple[list[float], int]
     deadline = time.monotonic() + 1800
     while len(seconds) < count and time.monotonic() < deadline:
         if not reloading():
+            runs = LcRun.objects.filter(store_hash=emu.store_hash, dataset="products").count()
             lc_reload_request(connection=connection, dataset="products")
             reloads += 1
             started = time.monotonic()
-            while not reloading() and time.monotonic() - started < 30:
+            # Started (or already done, on a small store): a new run of the dataset.
+            while not reloading() and LcRun.objects.filter(
+                    store_hash=emu.store_hash, dataset="products").count() == runs:
+                if time.monotonic() - started > 60:
+                    raise RuntimeError("the bulk worker did not start the Full Reload "
+                                       "within 60 s")
                 time.sleep(0.05)
         n += 1
         under = reloading()
