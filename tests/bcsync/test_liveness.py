@@ -21,11 +21,20 @@ pytestmark = [pytest.mark.emulator, pytest.mark.worker,
               pytest.mark.django_db(transaction=True)]
 
 
+EXTRA_ORDERS = 1000
+SLOW_MS = 2000
+
+
 @pytest.fixture
 def emulator() -> Iterator[EmulatorProcess]:
-    # Every request takes 300 ms: an order costs two (its lines, its addresses), so 25
-    # orders take 15 s, well past the 9 s after which a silent pass counts as dead here.
-    with EmulatorProcess(seed="demo", faults={"slow_ms": 300}) as emu:
+    # Orders come 250 to a request with their lines: 1,030 orders are five pages, and with
+    # every request taking 2 s (under the 4 s read timeout) the reload takes over 10 s, past
+    # the 9 s after which a silent pass counts as dead here.
+    with EmulatorProcess(seed="demo") as emu:
+        for n in range(EXTRA_ORDERS):
+            emu.place_order([{"name": "Liveness", "sku": f"LIVE{n % 7}", "quantity": 1,
+                              "price_inc_tax": 5}], email=f"live{n}@example.com")
+        emu.faults(slow_ms=SLOW_MS)
         yield emu
 
 
@@ -45,9 +54,9 @@ def test_a_healthy_slow_pass_is_never_stalled_and_delete_is_refused_under_it(
         nonlocal refused
         row = next(r for r in lc_panel(connection=connection) if r.dataset == "orders")
         lights.add(row.light_label)
-        # While the reload fetches its orders' lines (its page is written after them, and
-        # its first incremental pass follows): it cannot end between these two calls.
-        if row.running and row.run_kind == "full" and row.items_done == 0:
+        # With at least one more page of orders to read (2 s) and its first incremental pass
+        # to follow, the reload cannot end between these two calls.
+        if row.running and row.run_kind == "full" and row.items_done < 30 + EXTRA_ORDERS - 250:
             with pytest.raises(LcBusy, match="Orders still running"):
                 lc_delete_request(connection=connection)
             refused += 1
@@ -61,5 +70,5 @@ def test_a_healthy_slow_pass_is_never_stalled_and_delete_is_refused_under_it(
     assert "Stalled" not in lights and "Failed" not in lights, lights
     assert refused >= 5
     assert not LcRun.objects.filter(abandoned=True).exists()
-    assert LcOrder.objects.filter(store_hash=store).count() == 30
+    assert LcOrder.objects.filter(store_hash=store).count() == 30 + EXTRA_ORDERS
     assert not LcStatus.objects.filter(queued="delete").exists()
